@@ -1,0 +1,1 @@
+"""Lantian runtime: settings, CLI, Telegram application."""
