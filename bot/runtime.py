@@ -1,0 +1,122 @@
+"""Start and stop the bot: database check, PTB application, transport (polling or webhook)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from types import TracebackType
+
+from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application, set_command_menus
+from bot.settings import Settings, SettingsError
+from bot.webhook import build_webhook_app, webhook_secret
+from dispatch.clock import Clock
+from handlers.services import Services
+from storage.db import Database
+from storage.migrate import current_revision, head_revision
+
+log = logging.getLogger(__name__)
+
+
+class NotMigrated(RuntimeError):
+    """The database schema is older than the code (or empty)."""
+
+
+async def check_database(db: Database) -> None:
+    """Refuse to run on an unreachable or unmigrated database, saying what fixes it."""
+    try:
+        revision = await current_revision(db)
+    except (SQLAlchemyError, OSError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise SettingsError(f"LANTIAN_DATABASE_URL: cannot open the database: {reason}") from None
+    head = head_revision()
+    if revision != head:
+        state = "empty (never migrated)" if revision is None else f"at revision {revision}"
+        raise NotMigrated(
+            f"the database is {state}, this version needs {head}: run `lantian db upgrade`"
+        )
+
+
+class BotRuntime:
+    """One running bot: `async with BotRuntime(settings) as runtime: …`."""
+
+    def __init__(self, settings: Settings, *, db: Database | None = None,
+                 clock: Clock | None = None) -> None:
+        self.settings = settings
+        self._own_db = db is None
+        self.db = db or Database(settings.database_url)
+        self.services = Services(settings=settings, db=self.db, clock=clock or Clock())
+        self.application: Application | None = None
+        self._web_runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        """Check the database, then start receiving updates."""
+        await check_database(self.db)
+        application = build_application(self.services)
+        self.application = application
+        await application.initialize()
+        await set_command_menus(application)
+        if self.settings.webhook_url:
+            await self._start_webhook(application)
+        else:
+            await application.bot.delete_webhook()
+            await application.updater.start_polling(
+                poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES
+            )
+        await application.start()
+        log.info("bot @%s running (%s)", application.bot.username,
+                 "webhook" if self.settings.webhook_url else "polling")
+
+    async def _start_webhook(self, application: Application) -> None:
+        web_app = build_webhook_app(application, self.services)
+        self._web_runner = web.AppRunner(web_app)
+        await self._web_runner.setup()
+        site = web.TCPSite(self._web_runner, self.settings.webhook_listen, self.settings.webhook_port)
+        await site.start()
+        await application.bot.set_webhook(
+            self.settings.webhook_url, secret_token=webhook_secret(self.settings),
+            allowed_updates=Update.ALL_TYPES,
+        )
+
+    async def stop(self) -> None:
+        """Stop receiving, finish what is in flight, close connections."""
+        application = self.application
+        if application is not None:
+            if application.updater and application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+            if self._web_runner is not None:
+                await self._web_runner.cleanup()
+            await application.shutdown()
+            self.application = None
+        if self._own_db:
+            await self.db.dispose()
+
+    async def __aenter__(self) -> BotRuntime:
+        try:
+            await self.start()
+        except BaseException:
+            await self.stop()
+            raise
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.stop()
+
+
+async def run_until_signalled(settings: Settings) -> None:
+    """`lantian run`: run until SIGINT or SIGTERM, then shut down cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with BotRuntime(settings):
+        await stop.wait()
+    log.info("bot stopped")

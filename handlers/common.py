@@ -1,0 +1,75 @@
+"""Conversation basics for everyone: /start, /help, /lang, and polite fallbacks."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from handlers.i18n import CATALOGUES, t
+from handlers.people import set_user_language, user_language
+from handlers.services import services
+
+log = logging.getLogger(__name__)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet a resident and say what the bot does."""
+    lang = await user_language(services(context), update.effective_user)
+    name = update.effective_user.first_name if update.effective_user else ""
+    await update.effective_message.reply_text(t(lang, "start.welcome", name=name))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain the commands available in this kind of chat."""
+    lang = await user_language(services(context), update.effective_user)
+    if update.effective_chat.type == ChatType.PRIVATE:
+        text = t(lang, "help.private")
+    else:
+        text = t(lang, "help.group", bot_username=context.bot.username)
+    await update.effective_message.reply_text(text)
+
+
+async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer the languages as buttons."""
+    lang = await user_language(services(context), update.effective_user)
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("中文", callback_data="lang:zh"),
+          InlineKeyboardButton("English", callback_data="lang:en")]]
+    )
+    await update.effective_message.reply_text(t(lang, "lang.choose"), reply_markup=keyboard)
+
+
+async def lang_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store the chosen language (callback data `lang:<code>`)."""
+    query = update.callback_query
+    code = (query.data or "").partition(":")[2]
+    if code not in CATALOGUES:
+        lang = await user_language(services(context), update.effective_user)
+        await query.answer(t(lang, "fallback.private"), show_alert=True)
+        return
+    await set_user_language(services(context), update.effective_user, code)
+    await query.answer()
+    await query.edit_message_text(t(code, "lang.set"))
+
+
+async def unknown_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Anything in a private chat that no other handler took: a polite pointer to /help."""
+    lang = await user_language(services(context), update.effective_user)
+    await update.effective_message.reply_text(t(lang, "fallback.private"))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure and, where there is a person waiting, tell them nothing was lost."""
+    log.error("handler failed", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return
+    try:
+        lang = await user_language(services(context), update.effective_user)
+        await context.bot.send_message(update.effective_chat.id, t(lang, "error.generic"))
+    except Exception:  # the error path must never raise
+        log.exception("could not tell the user about the failure")

@@ -1,0 +1,1 @@
+"""Message catalogues, one module per language. zh-Hans is the first language."""
