@@ -90,10 +90,6 @@ _TERM_ALIASES: dict[str, str] = {}
 for _zh, _py, _en in SOLAR_TERMS:
     for _alias in (_zh, _py, _en):
         _TERM_ALIASES[_norm(_alias)] = _zh
-# lunar-python names the terms of the neighbouring years in upper-case pinyin.
-_LUNAR_PY_KEYS = {_py.upper(): _zh for _zh, _py, _en in SOLAR_TERMS}
-_LUNAR_PY_KEYS.update({"DA_XUE": "大雪", "DONG_ZHI": "冬至", "XIAO_HAN": "小寒", "DA_HAN": "大寒",
-                       "LI_CHUN": "立春", "YU_SHUI": "雨水", "JING_ZHE": "惊蛰"})
 
 
 class CalendarConfigError(ValueError):
@@ -186,7 +182,8 @@ def _terms_of_year(year: int) -> dict[str, date]:
     table = Solar.fromYmd(year, 6, 1).getLunar().getJieQiTable()
     result: dict[str, date] = {}
     for key, solar in table.items():
-        zh = _LUNAR_PY_KEYS.get(key, key)
+        # lunar-python names the neighbouring years' terms DA_XUE, DONG_ZHI, ...
+        zh = _TERM_ALIASES.get(_norm(key), key)
         if solar.getYear() == year:
             result[zh] = date(solar.getYear(), solar.getMonth(), solar.getDay())
     return result
@@ -282,7 +279,7 @@ class WorkCalendar:
             raw = section["work_hours"]
             try:
                 if not isinstance(raw, list) or len(raw) != 2:
-                    raise ValueError(f"expected [\"HH:MM\", \"HH:MM\"], got {raw!r}")
+                    raise ValueError(f'expected ["HH:MM", "HH:MM"], got {raw!r}')
                 hours = (parse_hhmm(raw[0]), parse_hhmm(raw[1]))
                 _check_hours(hours)
             except ValueError as exc:
@@ -319,7 +316,10 @@ class WorkCalendar:
         log.warning(
             "chinesecalendar %s has no official holiday data for %d (knows %d-%d); "
             "using Monday-Friday plus %d override day(s)",
-            chinese_calendar.__version__, year, _CC_FIRST_YEAR, _CC_LAST_YEAR,
+            chinese_calendar.__version__,
+            year,
+            _CC_FIRST_YEAR,
+            _CC_LAST_YEAR,
             len(self.override_days(year)),
         )
         if self._warn is not None:

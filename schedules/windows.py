@@ -223,9 +223,9 @@ def _parse_rule(raw: Mapping[str, Any]) -> WindowRule:
     elif isinstance(name, Mapping) and isinstance(name.get("zh"), str):
         name_zh, name_en = name["zh"], name.get("en", key)
         if not isinstance(name_en, str) or set(name) - {"zh", "en"}:
-            raise _fail(key, "name", "expected {zh = \"…\", en = \"…\"}")
+            raise _fail(key, "name", 'expected {zh = "…", en = "…"}')
     else:
-        raise _fail(key, "name", "expected a string or {zh = \"…\", en = \"…\"}")
+        raise _fail(key, "name", 'expected a string or {zh = "…", en = "…"}')
     level = raw.get("level", "normal")
     if level not in LEVELS:
         raise _fail(key, "level", f"expected one of {list(LEVELS)}, got {level!r}")
@@ -315,8 +315,18 @@ def _resolve_rule(rule: WindowRule, year: int) -> tuple[Window, ...]:
             continue
         ends = [rule.end.moment(a, is_end=True) for a in range(start.year - 1, start.year + 3)]
         end = min(e for e in ends if e > start)
-        windows.append(Window(rule.key, rule.name_zh, rule.name_en, rule.level,
-                              rule.categories, start, end, rule.start.base_date(anchor)))
+        windows.append(
+            Window(
+                rule.key,
+                rule.name_zh,
+                rule.name_en,
+                rule.level,
+                rule.categories,
+                start,
+                end,
+                rule.start.base_date(anchor),
+            )
+        )
     return tuple(windows)
 
 
