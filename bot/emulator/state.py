@@ -1,0 +1,307 @@
+"""The emulator's in-memory Telegram: chats, messages, the update queue and the bot's output."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from bot.emulator import errors
+from bot.emulator.files import FileStore
+from bot.emulator.limits import FloodLimiter
+from bot.emulator.models import FloodLimits, TgChat, TgUser
+from bot.emulator.params import UploadedFile
+
+Predicate = Callable[[dict[str, Any]], bool]
+
+
+class _Poller:
+    """One pending getUpdates request."""
+
+    __slots__ = ("conflict", "wake")
+
+    def __init__(self) -> None:
+        self.wake = asyncio.Event()
+        self.conflict = False
+
+
+class EmulatorState:
+    """State shared by the HTTP side (Bot API methods) and the Python control API."""
+
+    def __init__(
+        self,
+        token: str = "123456:TEST",
+        bot_username: str = "lantian_bot",
+        enforce_limits: bool = False,
+        limits: FloodLimits | None = None,
+    ) -> None:
+        self.token = token
+        self.bot_username = bot_username
+        bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 123456
+        self.bot_user: dict[str, Any] = {
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": "蓝天",
+            "username": bot_username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+        self.enforce_limits = enforce_limits
+        self.limiter = FloodLimiter(limits or FloodLimits())
+        self.files = FileStore(token)
+        # Known world
+        self.chats: dict[int, TgChat] = {}
+        self.users: dict[int, TgUser] = {}
+        self.members: dict[tuple[int, int], str] = {}
+        self.blocked: set[int] = set()
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self._next_message_id: dict[int, int] = {}
+        # Update queue (getUpdates, or the webhook worker)
+        self.updates: list[dict[str, Any]] = []
+        self._next_update_id = 1
+        self._pollers: set[_Poller] = set()
+        self.allowed_updates: list[str] | None = None
+        self.webhook: dict[str, Any] | None = None
+        self._webhook_wake = asyncio.Event()
+        # What the bot did
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self._sent: list[dict[str, Any]] = []
+        self._taken: list[bool] = []
+        self._first_untaken = 0
+        self._sent_event = asyncio.Event()
+        self.callback_queries: dict[str, dict[str, Any]] = {}
+        self._answers: dict[str, list[dict[str, Any]]] = {}
+        self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.settings: dict[str, Any] = {}
+        self.uploaded_files: list[dict[str, Any]] = []
+        self.stats: dict[str, Any] = {"sent": Counter(), "throttled": 0, "faults": 0}
+        self.events: list[tuple[str, dict[str, Any]]] = []  # for the transcript
+
+    # ----------------------------------------------------------------- known chats and users
+    def add_chat(self, chat: TgChat | TgUser) -> TgChat:
+        """Make a chat known (so the bot may send to it); a TgUser means its private chat."""
+        if isinstance(chat, TgUser):
+            self.users[chat.id] = chat
+            chat = chat.private_chat()
+        self.chats[chat.id] = chat
+        self._next_message_id.setdefault(chat.id, 1)
+        return chat
+
+    def block_chat(self, chat_id: int) -> None:
+        """The user blocks the bot (or a group kicks it): sends then answer 403."""
+        self.blocked.add(chat_id)
+
+    def unblock_chat(self, chat_id: int) -> None:
+        """Undo :meth:`block_chat`."""
+        self.blocked.discard(chat_id)
+
+    def forget_chat(self, chat_id: int) -> None:
+        """Make a chat unknown again: sends then answer 400 "chat not found"."""
+        self.chats.pop(chat_id, None)
+
+    def add_group_member(self, chat: TgChat, user: TgUser, status: str = "member") -> None:
+        """Set a user's membership status in a group (read back by getChatMember)."""
+        self.add_chat(chat)
+        self.users[user.id] = user
+        self.members[(chat.id, user.id)] = status
+
+    def chat_dict(self, chat: TgChat) -> dict[str, Any]:
+        """The Bot API Chat object of a known chat."""
+        return chat.to_dict(self.users.get(chat.id) if chat.type == "private" else None)
+
+    def require_chat(self, chat_id: Any) -> TgChat:
+        """The chat a bot call addresses, or the error Telegram would answer."""
+        if chat_id is None or chat_id == "":
+            raise errors.bad_request(errors.CHAT_ID_EMPTY)
+        if isinstance(chat_id, str):
+            if chat_id.lstrip("-").isdigit():
+                chat_id = int(chat_id)
+            else:
+                wanted = chat_id.lstrip("@").lower()
+                for user in self.users.values():
+                    if user.username and user.username.lower() == wanted and user.id in self.chats:
+                        chat_id = user.id
+                        break
+                else:
+                    raise errors.bad_request(errors.CHAT_NOT_FOUND)
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            raise errors.bad_request(errors.CHAT_NOT_FOUND)
+        if chat.id in self.blocked:
+            raise errors.ApiError(403, errors.KICKED if chat.is_group else errors.BLOCKED)
+        return chat
+
+    def next_message_id(self, chat_id: int) -> int:
+        """Allocate the next message id of a chat (ids are per chat, as in Telegram)."""
+        message_id = self._next_message_id.get(chat_id, 1)
+        self._next_message_id[chat_id] = message_id + 1
+        return message_id
+
+    # ------------------------------------------------------------------------- update queue
+    def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Append an update of type ``kind`` to the queue and wake getUpdates / the webhook."""
+        update = {"update_id": self._next_update_id, kind: payload}
+        self._next_update_id += 1
+        self.updates.append(update)
+        for poller in self._pollers:
+            poller.wake.set()
+        self._webhook_wake.set()
+        return update
+
+    def confirm_updates(self, offset: int | None) -> None:
+        """Forget updates older than ``offset`` (a negative offset keeps the last -offset)."""
+        if offset is None or offset == 0:
+            return
+        if offset < 0:
+            del self.updates[: max(0, len(self.updates) + offset)]
+        else:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+
+    def eligible_updates(self, limit: int) -> list[dict[str, Any]]:
+        """Queued updates of the allowed types, oldest first, at most ``limit``."""
+        allowed = self.allowed_updates
+        if not allowed:
+            blocked = {"chat_member", "message_reaction", "message_reaction_count"}
+            chosen = [u for u in self.updates if _update_type(u) not in blocked]
+        else:
+            chosen = [u for u in self.updates if _update_type(u) in allowed]
+        return chosen[:limit]
+
+    def wake_pollers(self, conflict: bool) -> None:
+        """Wake every pending getUpdates (``conflict``: make them answer 409)."""
+        for poller in self._pollers:
+            poller.conflict = poller.conflict or conflict
+            poller.wake.set()
+
+    # ------------------------------------------------------------------ recording bot output
+    def record_call(self, method: str, params: dict[str, Any]) -> None:
+        """Append one Bot API call to :attr:`calls`."""
+        self.calls.append((method, params))
+
+    def record_output(self, method: str, message: dict[str, Any], params: dict[str, Any]) -> None:
+        """Log a message the bot sent or edited (a snapshot) and wake :meth:`wait_for`."""
+        record = copy.deepcopy(message)
+        record["method"] = method
+        record["params"] = params
+        self._sent.append(record)
+        self._taken.append(False)
+        self.events.append((method, record))
+        self._sent_event.set()
+        self._sent_event = asyncio.Event()
+
+    def store_message(self, message: dict[str, Any]) -> None:
+        """Save the current state of a message."""
+        self.messages[(message["chat"]["id"], message["message_id"])] = message
+
+    def record_upload(self, method: str, field: str, upload: UploadedFile, file_id: str) -> None:
+        """Remember a file the bot uploaded."""
+        self.uploaded_files.append(
+            {
+                "method": method,
+                "field": field,
+                "file_name": upload.filename,
+                "mime_type": upload.content_type,
+                "data": upload.data,
+                "file_id": file_id,
+            }
+        )
+
+    # ------------------------------------------------------------------ reading bot output
+    def sent(self, chat_id: int | None = None) -> list[dict[str, Any]]:
+        """Every message the bot sent or edited (in order; optionally of one chat).
+
+        Each entry is the Message object as the Bot API returned it at that moment, plus
+        ``"method"`` (e.g. ``"sendMessage"``, ``"editMessageText"``) and ``"params"`` (the
+        decoded request parameters). :meth:`message` gives the current state after edits.
+        """
+        if chat_id is None:
+            return list(self._sent)
+        return [m for m in self._sent if m["chat"]["id"] == chat_id]
+
+    def message(self, chat_id: int, message_id: int) -> dict[str, Any]:
+        """The current state of a message (KeyError when unknown or deleted)."""
+        return self.messages[(chat_id, message_id)]
+
+    def answers(self, callback_query_id: str) -> list[dict[str, Any]]:
+        """The answerCallbackQuery parameters given for a callback query (empty if none)."""
+        return list(self._answers.get(callback_query_id, []))
+
+    def mark_all_seen(self) -> None:
+        """Make :meth:`wait_for` ignore everything the bot has sent so far."""
+        self._taken = [True] * len(self._taken)
+        self._first_untaken = len(self._taken)
+
+    async def wait_for(
+        self,
+        predicate: Predicate | None = None,
+        chat_id: int | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109 - part of the documented control API
+        count: int = 1,
+    ) -> list[dict[str, Any]]:
+        """Wait for ``count`` bot outputs not yet returned by an earlier ``wait_for``.
+
+        Semantics: every entry of :meth:`sent` (a send or an edit) is handed out by
+        ``wait_for`` at most once. A call returns the *oldest* not-yet-returned entries that
+        match ``chat_id`` (if given) and ``predicate`` (if given), waiting until ``count`` of
+        them exist, and marks exactly those as returned. Entries that don't match stay
+        available for later calls, so waiting for chat A and then chat B works in any arrival
+        order. Use :meth:`mark_all_seen` to skip the bot's earlier output.
+
+        Raises ``TimeoutError`` (with the recent transcript) when they don't arrive in time.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            found: list[int] = []
+            for index in range(self._first_untaken, len(self._sent)):
+                if self._taken[index]:
+                    continue
+                entry = self._sent[index]
+                if chat_id is not None and entry["chat"]["id"] != chat_id:
+                    continue
+                if predicate is not None and not predicate(entry):
+                    continue
+                found.append(index)
+                if len(found) == count:
+                    break
+            if len(found) == count:
+                for index in found:
+                    self._taken[index] = True
+                while self._first_untaken < len(self._taken) and self._taken[self._first_untaken]:
+                    self._first_untaken += 1
+                return [self._sent[index] for index in found]
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                recent = "\n".join(self.transcript_lines()[-12:])
+                raise TimeoutError(
+                    f"wait_for(chat_id={chat_id}, count={count}) got {len(found)} matching "
+                    f"bot message(s) in {timeout} s. Recent transcript:\n{recent}"
+                )
+            event = self._sent_event
+            try:
+                await asyncio.wait_for(event.wait(), remaining)
+            except TimeoutError:
+                pass
+
+    def transcript_lines(self) -> list[str]:
+        """The conversation so far as compact terminal lines (see :mod:`.transcript`)."""
+        from bot.emulator.transcript import render_events
+
+        return render_events(self.events, self.chats, self.users)
+
+    def now(self) -> int:
+        """The current Unix time (Telegram's ``date``)."""
+        return int(time.time())
+
+
+def _update_type(update: dict[str, Any]) -> str:
+    for key in update:
+        if key != "update_id":
+            return key
+    return ""
