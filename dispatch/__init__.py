@@ -1,0 +1,1 @@
+"""Domain core: cases, routing, duty, SLA clock, escalation, dedup. Nothing here imports telegram."""
