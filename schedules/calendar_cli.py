@@ -158,8 +158,10 @@ def _day_lines(entries: list[dict[str, Any]], fallback: bool) -> list[str]:
         name = e["name_zh"] or ""
         if e["name_en"] and e["name_en"] != name:
             name = f"{name} {e['name_en']}"
-        mark = "  [配置 / config]" if e["from_config"] else ""
-        lines.append(f"  {e['date']} {e['weekday_zh']} {e['weekday_en']}  {name}{mark}".rstrip())
+        parts = [f"{e['date']} {e['weekday_zh']} {e['weekday_en']}", name]
+        if e["from_config"]:
+            parts.append("[配置 / config]")
+        lines.append("  " + "  ".join(p for p in parts if p))
     return lines
 
 

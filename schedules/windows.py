@@ -342,10 +342,12 @@ def resolve(rules: list[WindowRule], year: int) -> list[Window]:
 
 
 def active_windows(rules: list[WindowRule], moment: datetime) -> list[Window]:
-    """Windows containing ``moment`` (naive = local time), from the windows of the
-    previous and the current year, so a wrapping window is found in January."""
+    """Windows containing ``moment`` (naive = local time), looking at the windows that
+    started this year or in the two previous years, so a wrapping window is found in
+    January (a window may last a little over a year with lunar end dates)."""
     local = to_local(moment)
-    candidates = resolve(rules, local.year - 1) + resolve(rules, local.year)
+    years = range(max(local.year - 2, MIN_YEAR), local.year + 1)
+    candidates = [w for year in years for w in resolve(rules, year)]
     return sorted((w for w in candidates if w.start <= local < w.end), key=lambda w: w.start)
 
 

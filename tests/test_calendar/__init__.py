@@ -1,0 +1,1 @@
+"""Tests of the calendar core (schedules.calendar, schedules.windows, calendar_cli)."""
