@@ -7,7 +7,8 @@ and a clear warning when chinesecalendar lacks the year (Mon–Fri fallback in u
 
     python -m schedules.calendar_cli 2027 [--json] [--config lantian.toml]
 
-Exit codes: 0 ok, 1 configuration error, 2 usage error (e.g. a bad year).
+Exit codes: 0 ok, 2 usage or configuration error (a bad year, a malformed
+[windows]/[calendar] section), like ``bot/cli.py``'s setting errors.
 """
 
 from __future__ import annotations
@@ -235,10 +236,10 @@ def main(
         cal = WorkCalendar.from_config(config.get("calendar"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         print(f"lantian calendar: 无法读取配置 / cannot read config: {exc}", file=sys.stderr)
-        return 1
+        return 2
     except (WindowConfigError, CalendarConfigError) as exc:
         print(f"lantian calendar: 配置错误 / config error: {exc}", file=sys.stderr)
-        return 1
+        return 2
     report = build_report(year, rules, cal)
     if args.json:
         json.dump(report, out, ensure_ascii=False, indent=2)

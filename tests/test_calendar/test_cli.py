@@ -106,10 +106,10 @@ def test_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> No
 
 def test_config_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = {"windows": {"defaults": False, "rule": [{"key": "k", "start": "x"}]}}
-    assert run(["2027"], bad)[0] == 1
+    assert run(["2027"], bad)[0] == 2
     assert "config error" in capsys.readouterr().err
-    assert run(["2027"], {"calendar": {"holidays": ["tomorrow"]}})[0] == 1
-    assert run(["2027", "--config", str(tmp_path / "missing.toml")])[0] == 1
+    assert run(["2027"], {"calendar": {"holidays": ["tomorrow"]}})[0] == 2
+    assert run(["2027", "--config", str(tmp_path / "missing.toml")])[0] == 2
     path = tmp_path / "lantian.toml"
     path.write_text("[calendar]\nholidays = [2027-02-05]\n", encoding="utf-8")
     code, text = run(["2027", "--config", str(path)])
