@@ -203,12 +203,17 @@ class InjectionMixin(EmulatorState):
         poll = {
             "id": str(5_000_000_000 + self._next_update_id),
             "question": question,
-            "options": [{"text": option, "voter_count": 0} for option in options],
+            "options": [
+                {"text": option, "voter_count": 0, "persistent_id": str(i)}
+                for i, option in enumerate(options)
+            ],
             "total_voter_count": 0,
             "is_closed": False,
             "is_anonymous": True,
             "type": "regular",
             "allows_multiple_answers": False,
+            "allows_revoting": False,
+            "members_only": False,
         }
         return self._inject("message", self._message(user, chat, {"poll": poll}))
 

@@ -98,12 +98,17 @@ class SendMethods(ContentMixin):
         poll = {
             "id": str(6_000_000_000 + len(self._sent)),
             "question": p.get("question"),
-            "options": [{"text": text, "voter_count": 0} for text in options],
+            "options": [
+                {"text": text, "voter_count": 0, "persistent_id": str(i)}
+                for i, text in enumerate(options)
+            ],
             "total_voter_count": 0,
             "is_closed": False,
             "is_anonymous": p.get("is_anonymous", True),
             "type": p.get("type", "regular"),
             "allows_multiple_answers": bool(p.get("allows_multiple_answers")),
+            "allows_revoting": False,
+            "members_only": False,
         }
         return self.deliver("sendPoll", chat, reply | {"poll": poll}, p, markup)
 

@@ -257,19 +257,21 @@ class EmulatorState:
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        found: list[int] = []
+        position = self._first_untaken
         while True:
-            found: list[int] = []
-            for index in range(self._first_untaken, len(self._sent)):
-                if self._taken[index]:
-                    continue
-                entry = self._sent[index]
-                if chat_id is not None and entry["chat"]["id"] != chat_id:
-                    continue
-                if predicate is not None and not predicate(entry):
-                    continue
-                found.append(index)
-                if len(found) == count:
-                    break
+            # Scan only entries added since the last pass; restart if another waiter took ours.
+            if any(self._taken[index] for index in found):
+                found, position = [], self._first_untaken
+            while position < len(self._sent) and len(found) < count:
+                entry = self._sent[position]
+                if (
+                    not self._taken[position]
+                    and (chat_id is None or entry["chat"]["id"] == chat_id)
+                    and (predicate is None or predicate(entry))
+                ):
+                    found.append(position)
+                position += 1
             if len(found) == count:
                 for index in found:
                     self._taken[index] = True
@@ -283,9 +285,8 @@ class EmulatorState:
                     f"wait_for(chat_id={chat_id}, count={count}) got {len(found)} matching "
                     f"bot message(s) in {timeout} s. Recent transcript:\n{recent}"
                 )
-            event = self._sent_event
             try:
-                await asyncio.wait_for(event.wait(), remaining)
+                await asyncio.wait_for(self._sent_event.wait(), remaining)
             except TimeoutError:
                 pass
 

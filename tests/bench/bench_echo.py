@@ -1,0 +1,47 @@
+"""Bare python-telegram-bot echo through the emulator (the baseline).
+
+2,000 text updates from 50 users are injected into the emulator; a PTB Application (default
+settings: sequential update processing, long polling) answers each with ``reply_text``. The
+rate is updates/s from the first injection until the last reply reached the emulator.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes, MessageHandler, filters
+
+from bot.emulator import BotApiEmulator, TgUser
+from bot.emulator.testing import polling, ptb_app_for
+
+UPDATES = 2_000
+USERS = 50
+
+
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.message is not None and update.message.text is not None
+    await update.message.reply_text(update.message.text)
+
+
+async def measure(updates: int = UPDATES, users: int = USERS) -> float:
+    """Echo ``updates`` messages and return the rate in updates per second."""
+    people = [TgUser(10_000 + i, f"用户{i}") for i in range(users)]
+    async with BotApiEmulator() as emu:
+        app = ptb_app_for(emu)
+        app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _echo))
+        async with polling(app):
+            started = time.perf_counter()
+            for i in range(updates):
+                emu.send_text(people[i % users], f"消息 {i}")
+            await emu.wait_for(count=updates, timeout=120)
+            elapsed = time.perf_counter() - started
+    return updates / elapsed
+
+
+async def run(report: Any) -> None:
+    """Measure the echo rate and record it as this run's baseline."""
+    rate = await measure()
+    report.add("echo: updates/s", rate, "updates/s", f"{UPDATES} updates, {USERS} users")
+    report.baseline = rate

@@ -1,0 +1,1 @@
+"""Tests of the Telegram Bot API emulator, driven by the real python-telegram-bot client."""
