@@ -7,6 +7,7 @@ from telegram import (
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    Update,
 )
 from telegram.ext import (
     AIORateLimiter,
@@ -15,10 +16,13 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from handlers import common
+from bot.processing import PerChatUpdateProcessor
+from handlers import common, resident, resident_buttons
+from handlers.flood import FloodGuard, flood_check
 from handlers.i18n import CATALOGUES, DEFAULT_LANGUAGE, t
 from handlers.services import Services
 
@@ -36,23 +40,48 @@ def build_application(svc: Services) -> Application:
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(True)
+        .concurrent_updates(PerChatUpdateProcessor(256))
         .build()
     )
     application.bot_data["services"] = svc
+    application.bot_data["flood_guard"] = FloodGuard(
+        svc.intake.flood_messages, svc.intake.flood_window.total_seconds())
     register_handlers(application)
     return application
 
 
 def register_handlers(application: Application) -> None:
-    """Attach every handler; order matters (first match wins within a group)."""
+    """Attach every handler; within a group the first match wins, so order matters."""
     private = filters.ChatType.PRIVATE
-    application.add_handler(CommandHandler("start", common.start, filters=private))
-    application.add_handler(CommandHandler("help", common.help_command))
-    application.add_handler(CommandHandler("lang", common.lang_command, filters=private))
-    application.add_handler(CallbackQueryHandler(common.lang_chosen, pattern=r"^lang:"))
+    groups = filters.ChatType.GROUPS
+    fresh = ~filters.UpdateType.EDITED & ~filters.FORWARDED
+    add = application.add_handler
+    add(TypeHandler(Update, flood_check), group=-1)
+    # Commands.
+    add(CommandHandler("start", resident.start_command, filters=private))
+    add(CommandHandler("report", resident.report_command, filters=private & fresh))
+    add(CommandHandler("report", resident.group_report, filters=groups))
+    add(CommandHandler("cancel", resident.cancel_command, filters=private))
+    add(CommandHandler("my", resident.my_command, filters=private))
+    add(CommandHandler("help", common.help_command))
+    add(CommandHandler("lang", common.lang_command, filters=private))
+    # Buttons.
+    add(CallbackQueryHandler(common.lang_chosen, pattern=r"^lang:"))
+    add(CallbackQueryHandler(resident_buttons.on_button, pattern=r"^rp:"))
+    add(CallbackQueryHandler(common.unknown_button))
+    # What residents send privately.
+    add(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, resident.on_edited))
+    add(MessageHandler(private & filters.FORWARDED, resident.on_forwarded))
+    add(MessageHandler(private & (filters.LOCATION | filters.VENUE), resident.on_location))
+    add(MessageHandler(private & (filters.PHOTO | filters.Document.IMAGE), resident.on_photo))
+    add(MessageHandler(private & filters.TEXT & ~filters.COMMAND, resident.on_text))
+    add(MessageHandler(private & (filters.Sticker.ALL | filters.VOICE | filters.VIDEO
+                                  | filters.VIDEO_NOTE | filters.AUDIO | filters.ANIMATION
+                                  | filters.CONTACT | filters.POLL | filters.Dice.ALL
+                                  | filters.Document.ALL), resident.on_unsupported))
     # Last: whatever a person sends privately that nothing above understood.
-    application.add_handler(MessageHandler(private & ~filters.UpdateType.EDITED, common.unknown_private))
+    add(MessageHandler(private & filters.COMMAND, common.unknown_command))
+    add(MessageHandler(private, common.unknown_private))
     application.add_error_handler(common.on_error)
 
 

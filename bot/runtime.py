@@ -8,15 +8,21 @@ import signal
 from types import TracebackType
 
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application, set_command_menus
+from bot.config import intake_rules, routing_gap_m
+from bot.delivery import OutboxWorker
 from bot.settings import Settings, SettingsError
 from bot.webhook import build_webhook_app, webhook_secret
+from dispatch.catalog import load_catalog
 from dispatch.clock import Clock
 from handlers.services import Services
+from nlp import warm_up
+from schedules import sweeper
 from storage.db import Database
 from storage.migrate import current_revision, head_revision
 
@@ -50,17 +56,30 @@ class BotRuntime:
         self.settings = settings
         self._own_db = db is None
         self.db = db or Database(settings.database_url)
-        self.services = Services(settings=settings, db=self.db, clock=clock or Clock())
+        self.services = Services(settings=settings, db=self.db, clock=clock or Clock(),
+                                 intake=intake_rules(settings),
+                                 salt=settings.bot_token.split(":")[0] if settings.bot_token
+                                 else "lantian")
+        self.gap_m = routing_gap_m(settings)
         self.application: Application | None = None
+        self.worker: OutboxWorker | None = None
+        self.scheduler: AsyncIOScheduler | None = None
         self._web_runner: web.AppRunner | None = None
 
     async def start(self) -> None:
         """Check the database, then start receiving updates."""
         await check_database(self.db)
+        await asyncio.to_thread(warm_up)  # jieba's dictionary, once, off the event loop
+        self.services.catalog = await load_catalog(self.db, self.gap_m)
         application = build_application(self.services)
         self.application = application
         await application.initialize()
         await set_command_menus(application)
+        self.worker = OutboxWorker(application.bot, self.db)
+        self.services.wake_outbox = self.worker.wake
+        self.worker.start()
+        self.scheduler = self._build_scheduler()
+        self.scheduler.start()
         if self.settings.webhook_url:
             await self._start_webhook(application)
         else:
@@ -71,6 +90,15 @@ class BotRuntime:
         await application.start()
         log.info("bot @%s running (%s)", application.bot.username,
                  "webhook" if self.settings.webhook_url else "polling")
+
+    def _build_scheduler(self) -> AsyncIOScheduler:
+        scheduler = AsyncIOScheduler(timezone="Asia/Shanghai")
+        svc = self.services
+        scheduler.add_job(sweeper.expire_drafts, "interval", seconds=30, args=[svc],
+                          id="expire_drafts", max_instances=1, coalesce=True)
+        scheduler.add_job(sweeper.refresh_grids, "interval", seconds=30, args=[svc, self.gap_m],
+                          id="refresh_grids", max_instances=1, coalesce=True)
+        return scheduler
 
     async def _start_webhook(self, application: Application) -> None:
         web_app = build_webhook_app(application, self.services)
@@ -85,7 +113,13 @@ class BotRuntime:
 
     async def stop(self) -> None:
         """Stop receiving, finish what is in flight, close connections."""
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
         application = self.application
+        if self.worker is not None:
+            await self.worker.stop()
+            self.worker = None
         if application is not None:
             if application.updater and application.updater.running:
                 await application.updater.stop()

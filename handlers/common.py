@@ -15,13 +15,6 @@ from handlers.services import services
 log = logging.getLogger(__name__)
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Greet a resident and say what the bot does."""
-    lang = await user_language(services(context), update.effective_user)
-    name = update.effective_user.first_name if update.effective_user else ""
-    await update.effective_message.reply_text(t(lang, "start.welcome", name=name))
-
-
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain the commands available in this kind of chat."""
     lang = await user_language(services(context), update.effective_user)
@@ -59,6 +52,18 @@ async def unknown_private(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """Anything in a private chat that no other handler took: a polite pointer to /help."""
     lang = await user_language(services(context), update.effective_user)
     await update.effective_message.reply_text(t(lang, "fallback.private"))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command we do not have (or not in this kind of chat)."""
+    lang = await user_language(services(context), update.effective_user)
+    await update.effective_message.reply_text(t(lang, "fallback.unknown_command"))
+
+
+async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A press whose data no handler knows (old keyboards, forged data): answered, not applied."""
+    lang = await user_language(services(context), update.effective_user)
+    await update.callback_query.answer(t(lang, "button.invalid"), show_alert=True)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

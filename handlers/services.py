@@ -1,15 +1,21 @@
-"""What handlers reach through the PTB context: the database, clock and settings."""
+"""What handlers reach through the PTB context: database, clock, settings, grid catalogue."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from telegram.ext import ContextTypes
 
 from bot.settings import Settings
+from dispatch.catalog import GridCatalog
 from dispatch.clock import Clock
+from dispatch.intake import IntakeRules
 from storage.db import Database
+
+
+def _nothing() -> None:
+    return None
 
 
 @dataclass
@@ -19,8 +25,13 @@ class Services:
     settings: Settings
     db: Database
     clock: Clock
-    # Swappable references (e.g. the NLP gazetteer, rebuilt when grids are re-imported).
-    extras: dict[str, Any] = field(default_factory=dict)
+    intake: IntakeRules = field(default_factory=IntakeRules)
+    # Swapped as a whole when grids are re-imported (see dispatch.catalog).
+    catalog: GridCatalog = field(default_factory=GridCatalog.empty)
+    # Called after a transaction queued outbox rows, so delivery starts at once.
+    wake_outbox: Callable[[], None] = _nothing
+    # Salt of residents' pseudonyms (anonymous ids); stable per deployment.
+    salt: str = "lantian"
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

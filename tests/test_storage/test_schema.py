@@ -61,3 +61,29 @@ async def test_naive_datetimes_are_refused(db: Database) -> None:
     async with db.sessions() as session:
         assert (await session.execute(select(Case))).first() is None
     assert datetime.now(UTC).tzinfo is UTC
+
+
+async def test_case_numbers_are_unique_per_day_and_restart_each_day(db: Database) -> None:
+    from datetime import date
+
+    from storage.counters import next_case_number
+
+    async with db.transaction() as session:
+        first = await next_case_number(session, date(2026, 2, 16))
+        second = await next_case_number(session, date(2026, 2, 16))
+        other_day = await next_case_number(session, date(2026, 2, 17))
+    assert (first, second, other_day) == ("20260216-0001", "20260216-0002", "20260217-0001")
+
+
+async def test_concurrent_case_numbers_never_collide(db: Database) -> None:
+    import asyncio
+    from datetime import date
+
+    from storage.counters import next_case_number
+
+    async def one() -> str:
+        async with db.transaction() as session:
+            return await next_case_number(session, date(2027, 2, 5))
+
+    numbers = await asyncio.gather(*(one() for _ in range(20)))
+    assert sorted(numbers) == [f"20270205-{i:04d}" for i in range(1, 21)]

@@ -1,0 +1,161 @@
+"""Outbox delivery: lease due rows, call the Bot API, record what happened.
+
+429 → wait Telegram's retry_after; timeouts, network errors and 5xx → exponential backoff;
+400/403 that no retry can fix (chat not found, bot blocked) → undeliverable, with an audit
+event admins can see. A row is at-least-once: if the process dies between Telegram's answer
+and our commit, the lease expires and the row is sent again (Telegram has no idempotency
+key); everything else is exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from telegram import Bot, InputFile
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from dispatch import outbox
+from storage.db import Database
+from storage.models import OutboxMessage, OutboxState
+
+log = logging.getLogger(__name__)
+NOT_MODIFIED = "message is not modified"
+
+
+def _retry_after(exc: RetryAfter) -> timedelta:
+    value = exc.retry_after
+    return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
+
+
+class OutboxWorker:
+    """Delivers the outbox until stopped; `wake()` makes it look at once."""
+
+    def __init__(self, bot: Bot, db: Database, *, batch: int = 30, idle: float = 0.5,
+                 concurrency: int = 10) -> None:
+        self.bot = bot
+        self.db = db
+        self.batch = batch
+        self.idle = idle
+        self._slots = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.delivered = 0
+
+    def wake(self) -> None:
+        """Something was queued: deliver now rather than at the next poll."""
+        self._wake.set()
+
+    def start(self) -> None:
+        """Run in the background."""
+        self._task = asyncio.create_task(self._run(), name="outbox-worker")
+
+    async def stop(self) -> None:
+        """Stop after the batch in flight."""
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                handled = await self.deliver_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox delivery round failed")
+                handled = 0
+            if handled:
+                continue
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.idle)
+            except TimeoutError:
+                pass
+
+    async def deliver_once(self) -> int:
+        """Lease one batch and deliver it; returns how many rows were handled."""
+        async with self.db.transaction() as session:
+            rows = await outbox.lease_due(session, self.batch)
+        if rows:
+            await asyncio.gather(*(self._deliver(row) for row in rows))
+        return len(rows)
+
+    async def _deliver(self, row: OutboxMessage) -> None:
+        async with self._slots:
+            try:
+                params = await self._params(row)
+                if params is None:
+                    return
+                result = await self.bot.do_api_request(row.method, api_kwargs=params)
+            except RetryAfter as exc:
+                await self._record_retry(row, f"429: {exc}", _retry_after(exc))
+            except Forbidden as exc:
+                await self._record_undeliverable(row, f"403: {exc.message}")
+            except BadRequest as exc:
+                if NOT_MODIFIED in exc.message.lower():
+                    await self._record_sent(row, None)
+                else:
+                    await self._record_undeliverable(row, f"400: {exc.message}")
+            except (TimedOut, NetworkError, OSError) as exc:
+                await self._record_retry(row, f"network: {exc}")
+            except Exception as exc:  # a bug must not stall the queue: back off and log
+                log.exception("outbox row %s failed", row.id)
+                await self._record_retry(row, f"error: {exc!r}")
+            else:
+                await self._record_sent(row, _message_id(result))
+
+    async def _params(self, row: OutboxMessage) -> dict[str, Any] | None:
+        params = dict(row.payload)
+        edit_of = params.pop("_edit_of", None)
+        upload = params.pop("_upload", None)
+        if edit_of is not None:
+            async with self.db.sessions() as session:
+                state, message_id = await outbox.edit_target(session, edit_of)
+            if state == OutboxState.PENDING:
+                await self._record_retry(row, "waiting for the message to edit", timedelta(seconds=1),
+                                         count=False)
+                return None
+            if message_id is None:
+                await self._record_undeliverable(row, "the message to edit was never delivered")
+                return None
+            params["message_id"] = message_id
+        if upload:
+            path = Path(upload["path"])
+            content = await asyncio.to_thread(path.read_bytes)
+            params[upload["field"]] = InputFile(content, filename=upload.get("filename", path.name))
+        return params
+
+    async def _record_sent(self, row: OutboxMessage, message_id: int | None) -> None:
+        async with self.db.transaction() as session:
+            await outbox.mark_sent(session, row.id, message_id)
+        self.delivered += 1
+
+    async def _record_retry(self, row: OutboxMessage, error: str,
+                            wait: timedelta | None = None, count: bool = True) -> None:
+        if count:
+            log.warning("outbox row %s to chat %s: %s (attempt %s)", row.id, row.chat_id, error,
+                        row.attempts + 1)
+        async with self.db.transaction() as session:
+            await outbox.mark_retry(session, row.id, row.attempts if count else row.attempts - 1,
+                                    error, wait)
+
+    async def _record_undeliverable(self, row: OutboxMessage, error: str) -> None:
+        log.warning("outbox row %s to chat %s undeliverable: %s", row.id, row.chat_id, error)
+        async with self.db.transaction() as session:
+            await outbox.mark_undeliverable(session, row, error)
+
+
+def _message_id(result: Any) -> int | None:
+    if isinstance(result, dict):
+        return result.get("message_id")
+    if isinstance(result, list) and result and isinstance(result[0], dict):
+        return result[0].get("message_id")
+    return None

@@ -1,0 +1,157 @@
+"""Resident intake rules: what a draft report holds and what to ask for next.
+
+A draft is plain data (stored as JSON in `drafts.data`), changed only through the functions
+here, so the conversation's rules are tested without Telegram. The handler feeds it what the
+resident sent (text, photo, location, venue, button presses) and renders `next_question`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+CATEGORIES = ("burning", "fireworks", "dust", "other")
+MAX_PHOTOS = 5
+MAX_TEXT_CHARS = 1000
+CONFIDENT = 0.7  # at or above: show the guess for confirmation rather than ask open
+
+
+@dataclass(frozen=True)
+class IntakeRules:
+    """Configurable limits of the intake flow (`[intake]` in the TOML file)."""
+
+    draft_ttl: timedelta = timedelta(hours=2)
+    max_photos: int = MAX_PHOTOS
+    max_photo_bytes: int = 20 * 1024 * 1024  # Telegram's download cap for bots
+    max_text_chars: int = MAX_TEXT_CHARS
+    flood_messages: int = 20
+    flood_window: timedelta = timedelta(seconds=30)
+
+
+def new_draft(now: datetime) -> dict[str, Any]:
+    """An empty draft."""
+    return {
+        "text": None, "category": None, "subcategory": None, "confidence": None,
+        "category_confirmed": False, "latitude": None, "longitude": None,
+        "location_source": None, "address_text": None, "grid_code": None,
+        "grid_confirmed": False, "outside": False, "photos": [], "allow_contact": False,
+        "asked": None, "started_at": now.isoformat(),
+    }
+
+
+def meaningful_text(text: str) -> bool:
+    """False for texts with no letters or digits at all (emoji, punctuation, blanks)."""
+    return any(unicodedata.category(ch)[0] in ("L", "N") for ch in text)
+
+
+def add_text(draft: dict[str, Any], text: str, max_chars: int = MAX_TEXT_CHARS) -> None:
+    """Append a description (texts sent one after another are joined)."""
+    text = text.strip()[:max_chars]
+    draft["text"] = f"{draft['text']}\n{text}" if draft.get("text") else text
+
+
+def apply_guess(draft: dict[str, Any], category: str, subcategory: str | None,
+                confidence: float) -> None:
+    """Take the classifier's guess unless the resident already chose a category."""
+    if draft.get("category_confirmed"):
+        return
+    if category == "other" and draft.get("category") not in (None, "other"):
+        return  # a vague follow-up text must not overwrite a clear earlier guess
+    draft.update(category=category, subcategory=subcategory, confidence=round(confidence, 3))
+
+
+def choose_category(draft: dict[str, Any], category: str) -> None:
+    """The resident picked (or confirmed) a category."""
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown category {category!r}")
+    if draft.get("category") != category:
+        draft["subcategory"] = None
+    draft.update(category=category, category_confirmed=True)
+
+
+def set_location(draft: dict[str, Any], latitude: float, longitude: float, source: str,
+                 grid_code: str | None, outside: bool, address: str | None = None) -> None:
+    """A point (GPS, venue): its grid is known exactly, no confirmation needed."""
+    draft.update(latitude=latitude, longitude=longitude, location_source=source,
+                 grid_code=grid_code, grid_confirmed=True, outside=outside)
+    if address:
+        draft["address_text"] = address
+
+
+def propose_place(draft: dict[str, Any], place: str | None, grid_code: str) -> None:
+    """A place named in text matched a grid: to be confirmed by the resident."""
+    if draft.get("latitude") is not None:
+        return  # a shared point beats a place name
+    draft.update(grid_code=grid_code, grid_confirmed=False, location_source="text")
+    if place:
+        draft["address_text"] = place
+
+
+def preset_grid(draft: dict[str, Any], grid_code: str) -> None:
+    """A deep link from a community poster pre-selects the grid."""
+    if draft.get("latitude") is None:
+        draft.update(grid_code=grid_code, grid_confirmed=True, location_source="link")
+
+
+def confirm_place(draft: dict[str, Any], yes: bool) -> None:
+    """The resident answered "是X社区吗?"."""
+    if yes:
+        draft["grid_confirmed"] = True
+    else:
+        draft.update(grid_code=None, grid_confirmed=False, location_source=None)
+
+
+def can_add_photo(draft: dict[str, Any], max_photos: int = MAX_PHOTOS) -> bool:
+    """Room for one more photo?"""
+    return len(draft.get("photos", [])) < max_photos
+
+
+def add_photo(draft: dict[str, Any], photo: dict[str, Any]) -> bool:
+    """Add a photo record; False when the same picture (file_unique_id or sha256) is there."""
+    for existing in draft.setdefault("photos", []):
+        same_file = photo.get("file_unique_id") and existing.get("file_unique_id") == photo.get(
+            "file_unique_id")
+        same_bytes = photo.get("sha256") and existing.get("sha256") == photo.get("sha256")
+        if same_file or same_bytes:
+            return False
+    draft["photos"].append(photo)
+    return True
+
+
+def has_location(draft: dict[str, Any]) -> bool:
+    """A point or a confirmed grid."""
+    return draft.get("latitude") is not None or bool(
+        draft.get("grid_code") and draft.get("grid_confirmed"))
+
+
+def next_question(draft: dict[str, Any]) -> str:
+    """What to ask now: `category`, `place_confirm`, `location` or `summary`."""
+    if not draft.get("category_confirmed"):
+        return "category"
+    if draft.get("grid_code") and not draft.get("grid_confirmed"):
+        return "place_confirm"
+    if not has_location(draft):
+        return "location"
+    return "summary"
+
+
+def is_empty(draft: dict[str, Any]) -> bool:
+    """Nothing collected yet."""
+    return not (draft.get("text") or draft.get("photos") or draft.get("latitude") is not None
+                or draft.get("grid_code") or draft.get("category_confirmed"))
+
+
+def anonymous_id(user_id: int, salt: str) -> str:
+    """A stable pseudonym for a reporter: officials can count and block, not identify."""
+    digest = hashlib.sha256(f"{salt}:{user_id}".encode()).hexdigest()
+    return f"R{digest[:9].upper()}"
+
+
+def plausible_point(latitude: float, longitude: float) -> bool:
+    """Rejects 0,0 ("null island"), out-of-range and non-finite coordinates."""
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return False
+    return not (abs(latitude) < 1e-6 and abs(longitude) < 1e-6)

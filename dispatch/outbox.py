@@ -1,0 +1,150 @@
+"""The outbox: every message to someone other than the person we are answering is a row,
+written in the same transaction as the change that caused it, and delivered later.
+
+Rows hold a Bot API method and its parameters as plain JSON (a keyboard is a dict), so
+nothing here imports Telegram. Delivery (`bot/delivery.py`) leases due rows, sends them,
+and records the outcome with the helpers below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Event, OutboxMessage, OutboxState
+
+LEASE = timedelta(seconds=60)
+MAX_BACKOFF = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to queue: a Bot API method and its parameters."""
+
+    chat_id: int
+    method: str
+    payload: dict[str, Any]
+    case_id: int | None = None
+    purpose: str = "notice"
+    dedup_key: str | None = None
+    # For edits of a message we sent earlier: the outbox id of that message. Delivery fills in
+    # its Telegram message id (and waits until it is known).
+    edit_of: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _real_now() -> datetime:
+    # Delivery runs on real time even when the domain clock is moved (tests, demo).
+    return datetime.now(UTC)
+
+
+async def enqueue(session: AsyncSession, message: Outgoing) -> int | None:
+    """Queue `message`; returns its id, or None when its `dedup_key` was queued before."""
+    payload = dict(message.payload, chat_id=message.chat_id)
+    if message.edit_of is not None:
+        payload["_edit_of"] = message.edit_of
+    values = dict(chat_id=message.chat_id, method=message.method, payload=payload,
+                  case_id=message.case_id, purpose=message.purpose,
+                  dedup_key=message.dedup_key, state=OutboxState.PENDING, attempts=0,
+                  next_attempt_at=_real_now(), created_at=_real_now())
+    if message.dedup_key is None:
+        row = OutboxMessage(**values)
+        session.add(row)
+        await session.flush()
+        return row.id
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    statement = (insert(OutboxMessage).values(**values)
+                 .on_conflict_do_nothing(index_elements=["dedup_key"])
+                 .returning(OutboxMessage.id))
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def enqueue_all(session: AsyncSession, messages: Sequence[Outgoing]) -> list[int | None]:
+    """Queue several messages in order."""
+    return [await enqueue(session, message) for message in messages]
+
+
+async def lease_due(session: AsyncSession, limit: int = 50,
+                    now: datetime | None = None) -> list[OutboxMessage]:
+    """Claim up to `limit` due rows for delivery (hidden from other workers for LEASE).
+
+    Only the oldest due row of each chat is eligible while an older one of that chat is
+    still pending, so a chat's messages go out in order.
+    """
+    now = now or _real_now()
+    query = (select(OutboxMessage)
+             .where(OutboxMessage.state == OutboxState.PENDING,
+                    OutboxMessage.next_attempt_at <= now)
+             .order_by(OutboxMessage.id).limit(limit * 4))
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list((await session.execute(query)).scalars())
+    if not rows:
+        return []
+    # Chats that have an older pending row not due yet must wait for it (ordering).
+    chats = {row.chat_id for row in rows}
+    first_pending = dict((await session.execute(
+        select(OutboxMessage.chat_id, OutboxMessage.id)
+        .where(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.chat_id.in_(chats))
+        .order_by(OutboxMessage.chat_id, OutboxMessage.id.desc())
+    )).all())
+    leased, seen_chats = [], set()
+    for row in rows:
+        if row.chat_id in seen_chats or first_pending.get(row.chat_id, row.id) < row.id:
+            continue
+        seen_chats.add(row.chat_id)
+        leased.append(row)
+        if len(leased) >= limit:
+            break
+    if leased:
+        await session.execute(update(OutboxMessage)
+                              .where(OutboxMessage.id.in_([r.id for r in leased]))
+                              .values(next_attempt_at=now + LEASE))
+    return leased
+
+
+async def edit_target(session: AsyncSession, outbox_id: int) -> tuple[str, int | None]:
+    """State and Telegram message id of the message an edit refers to."""
+    row = (await session.execute(
+        select(OutboxMessage.state, OutboxMessage.telegram_message_id)
+        .where(OutboxMessage.id == outbox_id))).one_or_none()
+    return (row[0], row[1]) if row else (OutboxState.UNDELIVERABLE, None)
+
+
+async def mark_sent(session: AsyncSession, outbox_id: int, message_id: int | None) -> None:
+    """Delivered; keep Telegram's message id so the message can be edited later."""
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(
+        state=OutboxState.SENT, telegram_message_id=message_id, sent_at=_real_now(),
+        attempts=OutboxMessage.attempts + 1, last_error=None))
+
+
+async def mark_retry(session: AsyncSession, outbox_id: int, attempts: int, error: str,
+                     wait: timedelta | None = None) -> None:
+    """Try again later: after `wait` (Telegram's retry_after) or an exponential backoff."""
+    backoff = wait if wait is not None else min(timedelta(seconds=2 ** min(attempts, 10)),
+                                                MAX_BACKOFF)
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(
+        attempts=attempts + 1, last_error=error[:500], next_attempt_at=_real_now() + backoff))
+
+
+async def mark_undeliverable(session: AsyncSession, row: OutboxMessage, error: str) -> None:
+    """Telegram refused for good (chat not found, bot blocked): record it for the admins."""
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(
+        state=OutboxState.UNDELIVERABLE, attempts=OutboxMessage.attempts + 1,
+        last_error=error[:500]))
+    session.add(Event(case_id=row.case_id, kind="undeliverable", chat_id=row.chat_id,
+                      at=_real_now(), data={"outbox_id": row.id, "error": error[:300],
+                                            "purpose": row.purpose}))
+
+
+async def pending_count(session: AsyncSession) -> int:
+    """Rows still waiting for delivery."""
+    return await session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.state == OutboxState.PENDING)) or 0

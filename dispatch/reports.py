@@ -1,0 +1,127 @@
+"""Use cases of residents' reports: drafts in the database, submission, the resident's list.
+
+Persist first, then talk: every function here runs inside the caller's transaction, and the
+handler answers the resident only after that transaction committed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dispatch.clock import to_local
+from dispatch.intake import anonymous_id
+from dispatch.routing import Router
+from storage.counters import next_case_number
+from storage.models import Case, CaseState, Draft, Event, Report, ReportPhoto
+
+
+@dataclass(frozen=True)
+class Resident:
+    """The person reporting, as far as the use cases need to know."""
+
+    user_id: int
+    chat_id: int
+    name: str | None
+    language: str
+
+
+@dataclass
+class Submitted:
+    """The outcome of a submission."""
+
+    case: Case
+    report: Report
+    merged: bool = False
+
+
+async def get_draft(session: AsyncSession, user_id: int) -> Draft | None:
+    """The resident's draft, expired or not (the caller decides what expiry means)."""
+    return await session.scalar(select(Draft).where(Draft.user_id == user_id))
+
+
+async def save_draft(session: AsyncSession, resident: Resident, data: dict[str, Any],
+                     now: datetime, ttl: timedelta, draft: Draft | None = None) -> Draft:
+    """Create or update the resident's draft and push its expiry forward."""
+    if draft is None:
+        draft = Draft(user_id=resident.user_id, chat_id=resident.chat_id, data=data,
+                      created_at=now, updated_at=now, expires_at=now + ttl, version=1)
+        session.add(draft)
+    else:
+        draft.data = dict(data)  # a new object, so SQLAlchemy sees the JSON change
+        draft.updated_at = now
+        draft.expires_at = now + ttl
+        draft.version += 1
+    await session.flush()
+    return draft
+
+
+async def drop_draft(session: AsyncSession, user_id: int) -> bool:
+    """Delete the resident's draft; True when there was one."""
+    result = await session.execute(delete(Draft).where(Draft.user_id == user_id))
+    return bool(result.rowcount)
+
+
+async def expired_drafts(session: AsyncSession, now: datetime, limit: int = 100) -> list[Draft]:
+    """Drafts past their expiry, oldest first."""
+    rows = await session.execute(select(Draft).where(Draft.expires_at <= now)
+                                 .order_by(Draft.expires_at).limit(limit))
+    return list(rows.scalars())
+
+
+async def submit_draft(session: AsyncSession, draft: Draft, resident: Resident, now: datetime,
+                       router: Router, salt: str) -> Submitted:
+    """Turn a complete draft into a report and a new case (state NEW), and drop the draft."""
+    data = draft.data
+    grid = router.by_code(data["grid_code"]) if data.get("grid_code") else None
+    if grid is None and data.get("latitude") is not None:
+        grid = router.locate(data["latitude"], data["longitude"]).grid
+    if grid is None:
+        grid = router.root
+    number = await next_case_number(session, to_local(now).date())
+    case = Case(number=number, grid_id=grid.id if grid else None, category=data["category"],
+                subcategory=data.get("subcategory"), state=CaseState.NEW,
+                latitude=data.get("latitude"), longitude=data.get("longitude"),
+                address_text=data.get("address_text"), created_at=now, updated_at=now)
+    session.add(case)
+    await session.flush()
+    report = Report(
+        case_id=case.id, reporter_user_id=resident.user_id, reporter_chat_id=resident.chat_id,
+        reporter_name=resident.name if data.get("allow_contact") else None,
+        reporter_language=resident.language, anonymous_id=anonymous_id(resident.user_id, salt),
+        allow_contact=bool(data.get("allow_contact")), text=data.get("text"),
+        category=data["category"], subcategory=data.get("subcategory"),
+        confidence=data.get("confidence"), latitude=data.get("latitude"),
+        longitude=data.get("longitude"), location_source=data.get("location_source"),
+        address_text=data.get("address_text"), grid_id=case.grid_id,
+        received_at=datetime.fromisoformat(data["started_at"]) if data.get("started_at") else now,
+        submitted_at=now,
+    )
+    for photo in data.get("photos", []):
+        report.photos.append(ReportPhoto(
+            file_id=photo["file_id"], file_unique_id=photo.get("file_unique_id"),
+            sha256=photo.get("sha256"), path=photo.get("path"), size_bytes=photo.get("size"),
+            mime_type=photo.get("mime"),
+            received_at=datetime.fromisoformat(photo["received_at"]),
+            latitude=photo.get("latitude"), longitude=photo.get("longitude")))
+    session.add(report)
+    await session.flush()
+    session.add(Event(case_id=case.id, kind="created", actor_user_id=None, chat_id=None, at=now,
+                      data={"report_id": report.id, "anonymous_id": report.anonymous_id,
+                            "grid": grid.code if grid else None,
+                            "outside": bool(data.get("outside"))}))
+    await session.delete(draft)
+    return Submitted(case=case, report=report)
+
+
+async def my_reports(session: AsyncSession, user_id: int, limit: int = 10) -> list[tuple[Report, Case]]:
+    """The resident's latest reports with their cases, newest first."""
+    rows = await session.execute(
+        select(Report, Case).join(Case, Report.case_id == Case.id)
+        .where(Report.reporter_user_id == user_id)
+        .order_by(Report.submitted_at.desc(), Report.id.desc()).limit(limit))
+    return [(report, case) for report, case in rows.all()]

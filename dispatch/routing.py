@@ -1,0 +1,161 @@
+"""Routing: which grid a point belongs to, over a spatial index (shapely STRtree).
+
+Rules, in order:
+1. Inside (or on the edge of) one or more polygons: the deepest grid wins; on a shared edge
+   or an overlap at equal depth, the grid with the smallest code wins (a fixed, documented
+   rule, so the same point always goes to the same grid).
+2. In a gap between polygons: the nearest grid within `gap_m` metres (default 300 m).
+3. Elsewhere (far away, 0,0, another town): the top-level grid's duty desk, flagged
+   `outside=True` so the resident is told.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import shapely
+from shapely import STRtree
+from shapely.geometry import Point, shape
+from shapely.ops import nearest_points
+
+from dispatch.geo import haversine_m
+
+LEVEL_DEPTH = {"district": 0, "street": 1, "community": 2, "grid": 3}
+METRES_PER_DEGREE = 111_320.0
+
+
+@dataclass(frozen=True)
+class GridNode:
+    """What routing and rendering need to know about a grid."""
+
+    id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+    patrol_chat_id: int | None
+    depth: int
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a point goes: the grid, how it was found, and how far the point was from it."""
+
+    grid: GridNode | None
+    how: str  # inside | nearest | outside | none
+    distance_m: float = 0.0
+
+    @property
+    def outside(self) -> bool:
+        """True when the point is in no grid and went to the duty desk."""
+        return self.how in ("outside", "none")
+
+
+class Router:
+    """An immutable index of grid polygons; rebuild to reload, never mutate while serving."""
+
+    def __init__(self, nodes: list[GridNode], geometries: dict[int, Any], gap_m: float = 300.0):
+        self.gap_m = gap_m
+        self._nodes = {node.id: node for node in nodes}
+        self._by_code = {node.code: node for node in nodes}
+        self._indexed = [node for node in nodes if node.id in geometries]
+        self._geoms = [geometries[node.id] for node in self._indexed]
+        self._position = {node.id: i for i, node in enumerate(self._indexed)}
+        for geom in self._geoms:
+            shapely.prepare(geom)
+        self._tree = STRtree(self._geoms)
+        roots = sorted((n for n in nodes if n.parent_id is None), key=lambda n: (n.depth, n.code))
+        self.root: GridNode | None = roots[0] if roots else None
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[int, str, str, str, int | None, int | None,
+                                            dict[str, Any] | None]],
+                  gap_m: float = 300.0) -> Router:
+        """Build from `(id, code, name, level, parent_id, patrol_chat_id, geojson)` rows."""
+        nodes, geometries = [], {}
+        for grid_id, code, name, level, parent_id, chat_id, geometry in rows:
+            nodes.append(GridNode(grid_id, code, name, level, parent_id, chat_id,
+                                  LEVEL_DEPTH.get(level, 3)))
+            if geometry:
+                geometries[grid_id] = shape(geometry)
+        return cls(nodes, geometries, gap_m)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def get(self, grid_id: int | None) -> GridNode | None:
+        """The grid with this id."""
+        return self._nodes.get(grid_id) if grid_id is not None else None
+
+    def by_code(self, code: str) -> GridNode | None:
+        """The grid with this code."""
+        return self._by_code.get(code)
+
+    def ancestors(self, grid_id: int) -> list[GridNode]:
+        """Parent, grandparent, … up to the top (excluding the grid itself)."""
+        chain, node = [], self.get(grid_id)
+        seen: set[int] = set()
+        while node is not None and node.parent_id is not None and node.parent_id not in seen:
+            seen.add(node.parent_id)
+            node = self.get(node.parent_id)
+            if node is not None:
+                chain.append(node)
+        return chain
+
+    def children(self, grid_id: int) -> list[GridNode]:
+        """Direct children, by code."""
+        return sorted((n for n in self._nodes.values() if n.parent_id == grid_id),
+                      key=lambda n: n.code)
+
+    def descendants(self, grid_id: int) -> list[GridNode]:
+        """The grid and everything below it."""
+        out, stack = [], [grid_id]
+        while stack:
+            current = stack.pop()
+            node = self.get(current)
+            if node is not None:
+                out.append(node)
+                stack.extend(child.id for child in self.children(current))
+        return out
+
+    def neighbours(self, grid_id: int) -> list[GridNode]:
+        """Grids of the same level whose polygons touch or overlap this one's."""
+        node = self.get(grid_id)
+        if node is None or grid_id not in self._position:
+            return []
+        hits = self._tree.query(self._geoms[self._position[grid_id]], predicate="intersects")
+        found = {self._indexed[i] for i in hits}
+        return sorted((n for n in found if n.id != grid_id and n.level == node.level),
+                      key=lambda n: n.code)
+
+    def locate(self, latitude: float, longitude: float) -> Route:
+        """The grid responsible for a WGS-84 point (see the module docstring for the rules)."""
+        if not (math.isfinite(latitude) and math.isfinite(longitude)) or not self._geoms:
+            return Route(self.root, "none" if self.root is None else "outside")
+        point = Point(longitude, latitude)
+        hits = self._tree.query(point, predicate="covered_by")
+        if len(hits):
+            best = min((self._indexed[i] for i in hits), key=lambda n: (-n.depth, n.code))
+            return Route(best, "inside")
+        return self._nearest(point, latitude, longitude)
+
+    def _nearest(self, point: Point, latitude: float, longitude: float) -> Route:
+        # Degrees are not metres: search a generous box, then measure on the sphere.
+        cos_lat = max(math.cos(math.radians(latitude)), 0.01)
+        radius_deg = self.gap_m / (METRES_PER_DEGREE * cos_lat)
+        hits = self._tree.query(point.buffer(radius_deg), predicate="intersects")
+        best: tuple[float, int, str, GridNode] | None = None
+        for index in hits:
+            node = self._indexed[index]
+            nearest = nearest_points(self._geoms[index], point)[0]
+            metres = haversine_m(latitude, longitude, nearest.y, nearest.x)
+            if metres <= self.gap_m:
+                key = (round(metres, 1), -node.depth, node.code, node)
+                if best is None or key[:3] < best[:3]:
+                    best = key
+        if best is not None:
+            return Route(best[3], "nearest", best[0])
+        return Route(self.root, "none" if self.root is None else "outside")

@@ -1,0 +1,142 @@
+"""Rendering of the resident conversation: questions, summaries, keyboards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from dispatch.catalog import GridCatalog
+from dispatch.clock import to_local
+from dispatch.intake import CATEGORIES, CONFIDENT
+from handlers.i18n import t
+from storage.models import Case, Report
+
+CATEGORY_ICONS = {"burning": "🔥", "fireworks": "🎆", "dust": "🌫", "other": "📝"}
+
+
+def category_label(lang: str, category: str | None) -> str:
+    """`🔥 焚烧` style label of a category."""
+    if not category:
+        return t(lang, "category.unknown")
+    return f"{CATEGORY_ICONS.get(category, '')} {t(lang, f'category.{category}')}".strip()
+
+
+def state_label(lang: str, state: str) -> str:
+    """A case state in words."""
+    return t(lang, f"state.{state}")
+
+
+def button(text: str, draft_id: int, action: str) -> InlineKeyboardButton:
+    """An inline button bound to one draft: `rp:<draft id>:<action>` (≤ 64 bytes)."""
+    return InlineKeyboardButton(text, callback_data=f"rp:{draft_id}:{action}")
+
+
+def grid_name(catalog: GridCatalog, code: str | None) -> str | None:
+    """Display name of a grid code."""
+    node = catalog.router.by_code(code) if code else None
+    return node.name if node else None
+
+
+def location_keyboard(lang: str) -> ReplyKeyboardMarkup:
+    """The reply keyboard with a share-location button (private chats only)."""
+    return ReplyKeyboardMarkup([[KeyboardButton(t(lang, "intake.share_location"),
+                                                request_location=True)]],
+                               resize_keyboard=True, one_time_keyboard=True)
+
+
+def question(lang: str, draft_id: int, data: dict[str, Any], step: str,
+             catalog: GridCatalog) -> tuple[str, Any]:
+    """Text and keyboard asking for the `step` the draft needs next."""
+    if step == "category":
+        guess = data.get("category")
+        confident = guess and guess != "other" and (data.get("confidence") or 0) >= CONFIDENT
+        others = [c for c in CATEGORIES if c != guess] if confident else list(CATEGORIES)
+        rows = []
+        if confident:
+            rows.append([button(t(lang, "intake.yes_category", label=category_label(lang, guess)),
+                                draft_id, f"cat:{guess}")])
+        buttons = [button(category_label(lang, c), draft_id, f"cat:{c}") for c in others]
+        rows.extend(buttons[i:i + 2] for i in range(0, len(buttons), 2))
+        text = (t(lang, "intake.confirm_category", label=category_label(lang, guess))
+                if confident else t(lang, "intake.ask_category"))
+        return text, InlineKeyboardMarkup(rows)
+    if step == "place_confirm":
+        name = grid_name(catalog, data.get("grid_code")) or data.get("grid_code")
+        place = data.get("address_text") or name
+        return (t(lang, "intake.confirm_place", place=place, grid=name),
+                InlineKeyboardMarkup([[button(t(lang, "intake.place_yes"), draft_id, "place:yes"),
+                                       button(t(lang, "intake.place_no"), draft_id, "place:no")]]))
+    if step == "location":
+        return t(lang, "intake.ask_location"), location_keyboard(lang)
+    return summary(lang, draft_id, data, catalog)
+
+
+def where(lang: str, data: dict[str, Any], catalog: GridCatalog) -> str:
+    """Where the report is, in words."""
+    name = grid_name(catalog, data.get("grid_code"))
+    if data.get("outside"):
+        return t(lang, "intake.where_outside", desk=name or t(lang, "intake.duty_desk"))
+    parts = [p for p in (data.get("address_text"), name) if p]
+    if data.get("latitude") is not None:
+        parts.append(f"📍{data['latitude']:.5f}, {data['longitude']:.5f}")
+    return " · ".join(parts) if parts else t(lang, "intake.where_unknown")
+
+
+def summary(lang: str, draft_id: int, data: dict[str, Any],
+            catalog: GridCatalog) -> tuple[str, InlineKeyboardMarkup]:
+    """The summary with 提交 / 修改 / 取消 and the contact toggle."""
+    contact = t(lang, "intake.contact_yes" if data.get("allow_contact") else "intake.contact_no")
+    text = t(lang, "intake.summary", category=category_label(lang, data.get("category")),
+             where=where(lang, data, catalog), text=data.get("text") or "—",
+             photos=len(data.get("photos", [])), contact=contact)
+    toggle = t(lang, "intake.toggle_contact_off" if data.get("allow_contact")
+               else "intake.toggle_contact_on")
+    keyboard = InlineKeyboardMarkup([
+        [button(t(lang, "intake.submit"), draft_id, "submit")],
+        [button(t(lang, "intake.edit"), draft_id, "edit"),
+         button(t(lang, "intake.cancel"), draft_id, "cancel")],
+        [button(toggle, draft_id, "contact")],
+    ])
+    return text, keyboard
+
+
+def edit_menu(lang: str, draft_id: int) -> InlineKeyboardMarkup:
+    """Which part to change."""
+    return InlineKeyboardMarkup([
+        [button(t(lang, "intake.edit_category"), draft_id, "edit:cat"),
+         button(t(lang, "intake.edit_location"), draft_id, "edit:loc")],
+        [button(t(lang, "intake.edit_more"), draft_id, "edit:more"),
+         button(t(lang, "intake.back"), draft_id, "edit:back")],
+    ])
+
+
+def submitted(lang: str, case: Case, data: dict[str, Any], catalog: GridCatalog,
+              merged: bool = False) -> str:
+    """The thank-you with the case number and what happens next."""
+    grid = catalog.router.get(case.grid_id)
+    key = "intake.submitted_merged" if merged else "intake.submitted"
+    text = t(lang, key, number=case.number, grid=grid.name if grid else t(lang, "intake.duty_desk"))
+    if data.get("outside"):
+        text += "\n" + t(lang, "intake.submitted_outside")
+    return text
+
+
+def my_reports(lang: str, rows: list[tuple[Report, Case]], catalog: GridCatalog) -> str:
+    """The resident's reports, newest first."""
+    if not rows:
+        return t(lang, "my.none")
+    lines = [t(lang, "my.title")]
+    for report, case in rows:
+        grid = catalog.router.get(case.grid_id)
+        lines.append(t(lang, "my.line", number=case.number,
+                       time=f"{to_local(report.submitted_at):%m-%d %H:%M}",
+                       category=category_label(lang, case.category),
+                       state=state_label(lang, case.state),
+                       grid=grid.name if grid else "—"))
+    return "\n".join(lines)

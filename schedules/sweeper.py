@@ -1,0 +1,41 @@
+"""Periodic housekeeping driven by the database: expired drafts, catalogue refresh."""
+
+from __future__ import annotations
+
+import logging
+
+from dispatch.catalog import refresh_catalog
+from dispatch.outbox import Outgoing, enqueue
+from dispatch.reports import expired_drafts
+from handlers.i18n import t
+from handlers.services import Services
+
+log = logging.getLogger(__name__)
+
+
+async def expire_drafts(svc: Services) -> int:
+    """Delete drafts past their expiry and tell each resident (through the outbox)."""
+    now = svc.clock.now()
+    async with svc.db.transaction() as session:
+        drafts = await expired_drafts(session, now)
+        for draft in drafts:
+            lang = draft.data.get("lang", "zh")
+            await enqueue(session, Outgoing(
+                chat_id=draft.chat_id, method="sendMessage", purpose="draft_expired",
+                payload={"text": t(lang, "intake.expired_note",
+                                   hours=round(svc.intake.draft_ttl.total_seconds() / 3600, 1))}))
+            await session.delete(draft)
+    if drafts:
+        log.info("expired %d draft(s)", len(drafts))
+        svc.wake_outbox()
+    return len(drafts)
+
+
+async def refresh_grids(svc: Services, gap_m: float) -> bool:
+    """Swap in a new grid catalogue when grids were re-imported; True when it changed."""
+    fresh = await refresh_catalog(svc.db, svc.catalog, gap_m)
+    if fresh is svc.catalog:
+        return False
+    svc.catalog = fresh
+    log.info("grid catalogue reloaded: %d grids", len(fresh.router))
+    return True

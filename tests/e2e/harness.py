@@ -1,0 +1,128 @@
+"""End-to-end harness: the real bot (BotRuntime) against the Bot API emulator.
+
+`BotHarness` starts the emulator, points the runtime at it and a migrated database, and
+offers a few conveniences for writing scenarios: send as a person, wait for the bot's
+answer in a chat, press a button of the bot's last message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.emulator import BotApiEmulator, TgChat, TgUser
+from bot.runtime import BotRuntime
+from bot.settings import Settings
+from dispatch.clock import Clock, ManualClock
+from storage.db import Database
+
+ZHANG = TgUser(1001, "张", "三", language_code="zh-hans")
+ALICE = TgUser(1002, "Alice", "Smith", language_code="en")
+
+
+def settings_for(emulator: BotApiEmulator, db_url: str, media_dir: Path,
+                 sections: dict[str, dict[str, Any]] | None = None) -> Settings:
+    """Settings pointing the bot at `emulator` and `db_url`."""
+    return Settings(bot_token=emulator.token, telegram_api_url=emulator.url,
+                    database_url=db_url, media_dir=media_dir, sections=sections or {})
+
+
+@dataclass
+class BotHarness:
+    """A running bot and its emulator."""
+
+    emulator: BotApiEmulator
+    runtime: BotRuntime
+    db: Database
+    clock: Clock
+    settings: Settings
+    tmp: Path
+    last: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def svc(self):
+        """The runtime's services (database, catalogue, clock)."""
+        return self.runtime.services
+
+    async def replies(self, chat_id: int, count: int = 1, timeout: float = 5.0,
+                      predicate: Callable[[dict[str, Any]], bool] | None = None) -> list[dict]:
+        """The next `count` bot messages in `chat_id`."""
+        found = await self.emulator.wait_for(predicate, chat_id=chat_id, timeout=timeout,
+                                             count=count)
+        self.last[chat_id] = found[-1]
+        return found
+
+    async def reply(self, chat_id: int, timeout: float = 5.0,
+                    predicate: Callable[[dict[str, Any]], bool] | None = None) -> dict:
+        """The next bot message in `chat_id`."""
+        return (await self.replies(chat_id, 1, timeout, predicate))[0]
+
+    async def say(self, user: TgUser, text: str, chat: TgChat | None = None,
+                  count: int = 1) -> list[dict]:
+        """Send a text as `user` and return the bot's next `count` answers in that chat."""
+        self.emulator.send_text(user, text, chat=chat)
+        return await self.replies(chat.id if chat else user.id, count)
+
+    async def press(self, user: TgUser, message: dict, label_or_data: str) -> dict:
+        """Press a button of `message`; returns the callback query update."""
+        return self.emulator.press_button(user, message, label_or_data)
+
+    def answers(self, update: dict) -> list[dict]:
+        """What the bot answered to a button press (answerCallbackQuery calls)."""
+        return self.emulator.answers(update["callback_query"]["id"])
+
+    async def restart(self) -> None:
+        """Stop the bot process state entirely and start a fresh runtime on the same data."""
+        await self.runtime.stop()
+        self.runtime = BotRuntime(self.settings, db=self.db, clock=self.clock)
+        await self.runtime.start()
+
+
+def buttons(message: dict) -> list[str]:
+    """Texts of a message's inline buttons, row by row."""
+    markup = message.get("reply_markup") or {}
+    return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def button_data(message: dict) -> list[str]:
+    """Callback data of a message's inline buttons."""
+    markup = message.get("reply_markup") or {}
+    return [b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row]
+
+
+@asynccontextmanager
+async def running_bot(db_url: str, tmp: Path, *, start: datetime | None = None,
+                      sections: dict[str, dict[str, Any]] | None = None,
+                      grids: Path | None = None, roster: Path | None = None,
+                      emulator: BotApiEmulator | None = None) -> AsyncIterator[BotHarness]:
+    """A bot on `db_url` (already migrated), optionally with grids and a roster imported."""
+    own_emulator = emulator is None
+    emulator = emulator or BotApiEmulator()
+    if own_emulator:
+        await emulator.start()
+    db = Database(db_url)
+    try:
+        if grids is not None or roster is not None:
+            from dispatch.importers import import_grids, import_roster
+
+            if grids is not None:
+                await import_grids(db, grids)
+            if roster is not None:
+                await import_roster(db, roster)
+        clock = ManualClock(start) if start is not None else Clock()
+        settings = settings_for(emulator, db_url, tmp / "media", sections)
+        runtime = BotRuntime(settings, db=db, clock=clock)
+        await runtime.start()
+        harness = BotHarness(emulator, runtime, db, clock, settings, tmp)
+        try:
+            yield harness
+        finally:
+            await harness.runtime.stop()
+    finally:
+        await db.dispose()
+        if own_emulator:
+            await emulator.stop()

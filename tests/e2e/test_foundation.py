@@ -1,0 +1,58 @@
+"""The bot answers the basics end to end, in-process, in zh and en, on both databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.emulator import TgChat
+from tests.e2e.harness import ALICE, ZHANG, running_bot
+
+
+async def test_start_and_help_in_chinese_and_english(db_url: str, tmp_path: Path) -> None:
+    async with running_bot(db_url, tmp_path) as bot:
+        [welcome] = await bot.say(ZHANG, "/start")
+        assert "蓝天" in welcome["text"] and "匿名" in welcome["text"]
+        [welcome_en] = await bot.say(ALICE, "/start")
+        assert welcome_en["text"].startswith("Hello Alice")
+        [help_zh] = await bot.say(ZHANG, "/help")
+        assert "/report" in help_zh["text"] and "/my" in help_zh["text"]
+        [help_en] = await bot.say(ALICE, "/help")
+        assert "What Lantian can do" in help_en["text"]
+
+
+async def test_help_in_a_group_points_to_private_chat(db_url: str, tmp_path: Path) -> None:
+    group = TgChat(-100500, "supergroup", "白马社区巡查群")
+    async with running_bot(db_url, tmp_path) as bot:
+        [answer] = await bot.say(ZHANG, "/help@lantian_bot", chat=group)
+        assert "/status" in answer["text"] and "@lantian_bot" in answer["text"]
+
+
+async def test_command_menus_are_set_per_scope_and_language(db_url: str, tmp_path: Path) -> None:
+    async with running_bot(db_url, tmp_path) as bot:
+        calls = [params for method, params in bot.emulator.calls if method == "setMyCommands"]
+    scopes = {(str(p.get("scope")), p.get("language_code")) for p in calls}
+    assert len(scopes) == 6  # private, groups, group admins × zh (default) and en
+    private_zh = next(p for p in calls if "all_private_chats" in str(p.get("scope"))
+                      and not p.get("language_code"))
+    assert "report" in str(private_zh["commands"]) and "举报" in str(private_zh["commands"])
+    admins = next(p for p in calls if "all_chat_administrators" in str(p.get("scope")))
+    assert "bind" in str(admins["commands"])
+
+
+async def test_unknown_input_gets_a_polite_pointer(db_url: str, tmp_path: Path) -> None:
+    async with running_bot(db_url, tmp_path) as bot:
+        [answer] = await bot.say(ZHANG, "你好")
+        assert "/help" in answer["text"]
+        [answer] = await bot.say(ALICE, "/frobnicate")
+        assert "no such command" in answer["text"]
+
+
+async def test_language_switch_is_remembered(db_url: str, tmp_path: Path) -> None:
+    async with running_bot(db_url, tmp_path) as bot:
+        [menu] = await bot.say(ZHANG, "/lang")
+        press = await bot.press(ZHANG, menu, "lang:en")
+        [edited] = await bot.replies(ZHANG.id)
+        assert edited["text"] == "Language set to English."
+        assert bot.answers(press)
+        [help_en] = await bot.say(ZHANG, "/help")
+        assert "What Lantian can do" in help_en["text"]
