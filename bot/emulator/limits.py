@@ -35,7 +35,7 @@ class _Bucket:
 
     __slots__ = ("burst", "level", "per_second", "stamp")
 
-    def __init__(self, rate: float, period: float, burst: int) -> None:
+    def __init__(self, rate: float, period: float, burst: float) -> None:
         self.per_second = rate / period
         self.burst = burst
         self.level = 0.0
@@ -60,7 +60,11 @@ class FloodLimiter:
 
     def __init__(self, limits: FloodLimits) -> None:
         self.limits = limits
-        self._global = _Bucket(limits.global_rate, limits.global_period, limits.global_burst)
+        slack = 1 + limits.tolerance
+        self._slack = slack
+        self._global = _Bucket(
+            limits.global_rate, limits.global_period, limits.global_burst * slack
+        )
         self._chats: dict[int | str, _Bucket] = {}
 
     def _chat_bucket(self, chat_id: int | str, is_group: bool) -> _Bucket:
@@ -68,9 +72,11 @@ class FloodLimiter:
         if bucket is None:
             lim = self.limits
             if is_group:
-                bucket = _Bucket(lim.group_rate, lim.group_period, lim.group_burst)
+                bucket = _Bucket(lim.group_rate, lim.group_period, lim.group_burst * self._slack)
             else:
-                bucket = _Bucket(lim.private_rate, lim.private_period, lim.private_burst)
+                bucket = _Bucket(
+                    lim.private_rate, lim.private_period, lim.private_burst * self._slack
+                )
             self._chats[chat_id] = bucket
         return bucket
 

@@ -80,6 +80,10 @@ class FloodLimits:
     * ``private_*``: one private chat (Telegram: about 1 message per second, short bursts ok).
     * ``group_*``: one group or supergroup (Telegram: 20 messages per minute).
 
+    A bucket refuses only when it would overflow by more than ``tolerance`` (a fraction of
+    ``burst``), so a client pacing itself to the nominal limits (PTB's ``AIORateLimiter``)
+    is not refused because of network jitter.
+
     Only message-creating methods count (``send*``, ``copyMessage``, ``forwardMessage``; a media
     group counts one per item). Edits, callback answers and other calls are not limited.
     """
@@ -93,3 +97,4 @@ class FloodLimits:
     group_rate: float = 20.0
     group_period: float = 60.0
     group_burst: int = 20
+    tolerance: float = 0.1

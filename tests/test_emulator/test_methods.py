@@ -21,7 +21,12 @@ from bot.emulator import BotApiEmulator, TgChat, TgUser
 
 async def test_get_me(bot: Bot) -> None:
     me = await bot.get_me()
-    assert (me.id, me.username, me.is_bot, me.can_join_groups) == (123456, "lantian_bot", True, True)
+    assert (me.id, me.username, me.is_bot, me.can_join_groups) == (
+        123456,
+        "lantian_bot",
+        True,
+        True,
+    )
 
 
 async def test_send_message_with_markup_reply_and_html(
