@@ -43,6 +43,9 @@ def _setup_logging() -> None:
     for noisy in ("httpx", "httpcore", "apscheduler.executors.default", "aiohttp.access",
                   "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    import jieba  # jieba sets its own logger to DEBUG on import: import first, then quiet it
+
+    jieba.setLogLevel(logging.WARNING)
 
 
 async def _db_action(settings: Settings, action: str) -> int:
