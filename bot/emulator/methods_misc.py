@@ -238,8 +238,7 @@ class MiscMethods(EmulatorState):
         if query_id not in self.callback_queries or self._answers.get(query_id):
             raise errors.bad_request(errors.QUERY_TOO_OLD)
         answer = {k: v for k, v in p.items() if v is not None}
-        self._answers.setdefault(query_id, []).append(answer)
-        self.events.append(("answerCallbackQuery", answer))
+        self.record_answer(query_id, answer)
         return True
 
     @api_method("close", "logOut")

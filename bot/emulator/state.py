@@ -77,6 +77,7 @@ class EmulatorState:
         self._sent_event = asyncio.Event()
         self.callback_queries: dict[str, dict[str, Any]] = {}
         self._answers: dict[str, list[dict[str, Any]]] = {}
+        self._answer_event = asyncio.Event()
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.settings: dict[str, Any] = {}
         self.uploaded_files: list[dict[str, Any]] = []
@@ -231,6 +232,24 @@ class EmulatorState:
     def answers(self, callback_query_id: str) -> list[dict[str, Any]]:
         """The answerCallbackQuery parameters given for a callback query (empty if none)."""
         return list(self._answers.get(callback_query_id, []))
+
+    def record_answer(self, callback_query_id: str, answer: dict[str, Any]) -> None:
+        """Store an answerCallbackQuery and wake :meth:`wait_for_answer`."""
+        self._answers.setdefault(callback_query_id, []).append(answer)
+        self.events.append(("answerCallbackQuery", answer))
+        self._answer_event.set()
+        self._answer_event = asyncio.Event()
+
+    async def wait_for_answer(
+        self,
+        callback_query_id: str,
+        timeout: float = 5.0,  # noqa: ASYNC109 - part of the documented control API
+    ) -> dict[str, Any]:
+        """Wait until the bot answered a callback query; return the answer's parameters."""
+        async with asyncio.timeout(timeout):
+            while not self._answers.get(callback_query_id):
+                await self._answer_event.wait()
+        return self._answers[callback_query_id][0]
 
     def mark_all_seen(self) -> None:
         """Make :meth:`wait_for` ignore everything the bot has sent so far."""

@@ -100,8 +100,10 @@ async def test_press_button_and_answer(emu: BotApiEmulator, user: TgUser) -> Non
         [task] = await emu.wait_for(chat_id=user.id)
         assert [b["text"] for b in task["reply_markup"]["inline_keyboard"][0]] == ["接单", "转派"]
         update = emu.press_button(user, task, "接单")  # by label works too
-        [edit] = await emu.wait_for(chat_id=user.id)
         query_id = update["callback_query"]["id"]
+        answer = await emu.wait_for_answer(query_id)
+        assert answer["text"] == "已接单"
+        [edit] = await emu.wait_for(chat_id=user.id)
         assert update["callback_query"]["data"] == "take"
         assert edit["method"] == "editMessageText" and edit["text"] == "任务: take"
         assert emu.answers(query_id) == [
