@@ -32,6 +32,7 @@ LEVEL_ALIASES = {
     "网格": "grid",
 }
 _CODE_MAX, _NAME_MAX = 64, 200
+Bounds = tuple[float, float, float, float]
 
 
 @dataclass
@@ -47,7 +48,7 @@ class GridRecord:
     patrol_chat_id: int | None
     official_chat_ids: list[int]
     geometry: dict[str, Any]
-    bbox: tuple[float, float, float, float]
+    bbox: Bounds
     coord_system: str = "wgs84"
 
 
@@ -116,7 +117,7 @@ def _close_rings(coords: Any, depth: int) -> Any:
     return [_close_rings(item, depth - 1) for item in coords]
 
 
-def _polygon(geometry: Any, coord_system: str) -> tuple[dict[str, Any], tuple[float, ...]]:
+def _polygon(geometry: Any, coord_system: str) -> tuple[dict[str, Any], Bounds]:
     """Validate a Polygon/MultiPolygon; return it converted to WGS-84 and its bbox."""
     if not isinstance(geometry, dict):
         raise _FeatureError("missing geometry (a Polygon or MultiPolygon is required)")
@@ -128,8 +129,8 @@ def _polygon(geometry: Any, coord_system: str) -> tuple[dict[str, Any], tuple[fl
     source = {"type": kind, "coordinates": _close_rings(geometry["coordinates"], depth)}
     _valid_shape(source, "")
     converted = transform_geometry(source, coord_system)
-    bounds = _valid_shape(converted, " after conversion to WGS-84").bounds
-    return converted, tuple(float(v) for v in bounds)
+    min_lon, min_lat, max_lon, max_lat = _valid_shape(converted, " after conversion").bounds
+    return converted, (float(min_lon), float(min_lat), float(max_lon), float(max_lat))
 
 
 def _valid_shape(geometry: dict[str, Any], label: str) -> Any:
@@ -183,8 +184,7 @@ def _record(index: int, feature: Any, coord_system: str) -> GridRecord:
     return GridRecord(
         index=index, code=code, name=name.strip(), level=level, parent=parent, aliases=aliases,
         patrol_chat_id=patrol_chat_id, official_chat_ids=officials, geometry=geometry,
-        bbox=bbox,  # type: ignore[arg-type]
-        coord_system=coord_system,
+        bbox=bbox, coord_system=coord_system,
     )
 
 
