@@ -100,8 +100,11 @@ class ContentMixin(EmulatorState):
                 params["allow_sending_without_reply"] = True
         if not params.get("message_id"):
             return {}
-        target_chat = params.get("chat_id", chat.id)
-        replied = self.messages.get((int(target_chat), int(params["message_id"])))
+        try:
+            key = (int(params.get("chat_id", chat.id)), int(params["message_id"]))
+        except (TypeError, ValueError):
+            raise errors.bad_request(errors.REPLY_NOT_FOUND) from None
+        replied = self.messages.get(key)
         if replied is None:
             if params.get("allow_sending_without_reply"):
                 return {}

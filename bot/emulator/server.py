@@ -178,6 +178,10 @@ class BotApiEmulator(InjectionMixin, SendMethods, EditMethods, MiscMethods):
                 result = await handler(self, params, files)
         except errors.ApiError as err:
             return _json_response(err.body(), err.error_code)
+        except Exception as exc:  # an emulator bug: answer 500 and say what broke
+            _LOG.exception("emulator failed on %s %s", method, params)
+            body = errors.ApiError(500, f"Internal Server Error: emulator: {exc!r}").body()
+            return _json_response(body, 500)
         return _json_response({"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:

@@ -121,16 +121,11 @@ class EmulatorState:
         if chat_id is None or chat_id == "":
             raise errors.bad_request(errors.CHAT_ID_EMPTY)
         if isinstance(chat_id, str):
-            if chat_id.lstrip("-").isdigit():
-                chat_id = int(chat_id)
-            else:
-                wanted = chat_id.lstrip("@").lower()
-                for user in self.users.values():
-                    if user.username and user.username.lower() == wanted and user.id in self.chats:
-                        chat_id = user.id
-                        break
-                else:
-                    raise errors.bad_request(errors.CHAT_NOT_FOUND)
+            # "@username" addresses only public groups and channels, which the emulator
+            # does not model; private chats can't be addressed by username in Telegram.
+            if not chat_id.lstrip("-").isdigit():
+                raise errors.bad_request(errors.CHAT_NOT_FOUND)
+            chat_id = int(chat_id)
         chat = self.chats.get(chat_id)
         if chat is None:
             raise errors.bad_request(errors.CHAT_NOT_FOUND)

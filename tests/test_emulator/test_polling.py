@@ -51,6 +51,8 @@ async def test_command_with_bot_username_in_group(
         [reply] = await emu.wait_for(chat_id=group.id)
     assert update["message"]["entities"] == [{"type": "bot_command", "offset": 0, "length": 18}]
     assert reply["chat"] == {"id": group.id, "type": "supergroup", "title": "网格巡查群"}
+    # PTB quotes the command in groups: Telegram attaches the replied-to message.
+    assert reply["reply_to_message"]["message_id"] == update["message"]["message_id"]
 
 
 async def test_wait_for_hands_out_each_message_once(emu: BotApiEmulator) -> None:
