@@ -313,8 +313,16 @@ def _resolve_rule(rule: WindowRule, year: int) -> tuple[Window, ...]:
         start = rule.start.moment(anchor, is_end=False)
         if start.year != year:
             continue
-        ends = [rule.end.moment(a, is_end=True) for a in range(start.year - 1, start.year + 3)]
-        end = min(e for e in ends if e > start)
+        ends = []
+        for end_anchor in range(start.year - 1, start.year + 3):
+            try:
+                ends.append(rule.end.moment(end_anchor, is_end=True))
+            except ValueError:  # beyond the lunar tables (the end of the supported range)
+                continue
+        later = [e for e in ends if e > start]
+        if not later:
+            continue
+        end = min(later)
         windows.append(
             Window(
                 rule.key,
@@ -346,7 +354,7 @@ def active_windows(rules: list[WindowRule], moment: datetime) -> list[Window]:
     started this year or in the two previous years, so a wrapping window is found in
     January (a window may last a little over a year with lunar end dates)."""
     local = to_local(moment)
-    years = range(max(local.year - 2, MIN_YEAR), local.year + 1)
+    years = range(max(local.year - 2, MIN_YEAR), min(local.year, MAX_YEAR) + 1)
     candidates = [w for year in years for w in resolve(rules, year)]
     return sorted((w for w in candidates if w.start <= local < w.end), key=lambda w: w.start)
 
