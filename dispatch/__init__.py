@@ -1,1 +1,2 @@
-"""Domain core: cases, routing, duty, SLA clock, escalation, dedup. Nothing here imports telegram."""
+"""Domain core: cases, routing, duty, SLA clock, escalation, dedup. Nothing here imports telegram.
+"""

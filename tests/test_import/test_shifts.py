@@ -127,7 +127,9 @@ def test_describe_shift() -> None:
         "2027-02-05 18:00–02:00 (+1 day)",
     ]
     assert describe_shift(parse_shifts("daily 07:30-19:30")[0]) == "每天 07:30–19:30"
-    assert format_shifts(specs) == "mon-fri 08:00-18:00; sat-sun 20:00-08:00; 2027-02-05 18:00-02:00"
+    assert format_shifts(specs) == (
+        "mon-fri 08:00-18:00; sat-sun 20:00-08:00; 2027-02-05 18:00-02:00"
+    )
 
 
 weekly = st.builds(
