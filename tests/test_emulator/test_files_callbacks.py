@@ -63,6 +63,9 @@ async def test_bot_upload_recorded_and_downloadable(emu: BotApiEmulator, bot: Bo
     assert bytes(downloaded) == b"%PDF-1.4"
     with pytest.raises(BadRequest, match="^Image_process_failed$"):
         await bot.send_photo(user.id, b"not an image")
+    big = bytes(range(256)) * 12_000  # ~3 MB: above aiohttp's default 1 MiB body limit
+    big_doc = await bot.send_document(user.id, big, filename="big.bin")
+    assert emu.files.by_id[big_doc.document.file_id].data == big
     resent = await bot.send_photo(user.id, sent.photo[-1].file_id)
     assert resent.photo[-1].file_id == sent.photo[-1].file_id
     record = emu.sent(user.id)[0]
