@@ -167,7 +167,10 @@ def classify(text: str) -> Verdict:
 
     # --- burning: verbs and smoke paired with what burns ---------------------------
     objects = [t for t in toks if t.cue.kind == "bobj" and not t.negated]
-    signals = [t for t in toks if t.cue.kind in ("fire", "smoke")]
+    signals = [
+        t for t in toks
+        if t.cue.kind in ("fire", "smoke") or (t.cue.kind == "burn" and t.cue.sub is None)
+    ]
     paired: set[int] = set()
     for obj in objects:
         best: tuple[float, Tok] | None = None
@@ -177,7 +180,7 @@ def classify(text: str) -> Verdict:
             dist = obj.start - sig.end if sig.start < obj.start else sig.start - obj.end
             if dist > _PAIR_GAP:
                 continue
-            weight = 2.0 if sig.cue.kind == "fire" else 0.8 + sig.cue.weight
+            weight = 0.8 + sig.cue.weight if sig.cue.kind == "smoke" else 2.0
             if best is None or weight > best[0]:
                 best = (weight, sig)
         if best is not None:
@@ -186,7 +189,7 @@ def classify(text: str) -> Verdict:
             note("burning", obj, best[0], obj.cue.sub)
     loose_fire = loose_smoke = 0.0
     for sig in signals:
-        if sig.negated or id(sig) in paired:
+        if sig.negated or id(sig) in paired or sig.cue.kind == "burn":
             continue
         if sig.cue.kind == "fire":
             loose_fire += sig.cue.weight
@@ -207,7 +210,7 @@ def classify(text: str) -> Verdict:
         cue, kind = tok.cue, tok.cue.kind
         if tok.negated and kind != "mitig":
             continue
-        if kind == "burn" and cue.weight > 0:
+        if kind == "burn" and cue.weight > 0 and id(tok) not in paired:
             note("burning", tok, cue.weight, cue.sub)
         elif kind == "bctx":
             subs["burning"].append((0.1, tok.start, cue.sub or ""))
@@ -296,7 +299,7 @@ def _decide(scores: dict[str, float], ev: dict[str, list[tuple[int, str]]],
         base = 1 - 0.4**s
         confidence = base * s / (s + 0.5 * rival + 0.3 * scores["other"])
         secondary = [c for c in sorted(live, key=lambda c: -scores[c]) if c != top]
-        if scores["other"] >= 1.2:
+        if scores["other"] >= THRESHOLD:
             secondary.append("other")
     else:
         top = "other"

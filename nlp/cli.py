@@ -12,6 +12,7 @@ Exit status: 0 all messages classified, 1 some lines had errors, 2 usage or file
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -182,7 +183,8 @@ def main(
     if argv[:1] == ["classify"]:
         argv = argv[1:]
     try:
-        args = _parser().parse_args(argv)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse already printed the message
         return 0 if exc.code == 0 else 2
     logging.getLogger("jieba").setLevel(logging.WARNING)

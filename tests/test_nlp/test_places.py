@@ -1,0 +1,134 @@
+"""Place extraction rules and gazetteer matching, including rebuild isolation."""
+
+from __future__ import annotations
+
+import threading
+
+import jieba
+import pytest
+
+from nlp import Gazetteer, analyze
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("我家住在阳光小区3栋2单元，楼下有人烧垃圾", "阳光小区3栋2单元"),
+        ("幸福里小区对面的工地扬尘严重", "幸福里小区"),
+        ("翠湖苑小区门口放鞭炮", "翠湖苑小区"),
+        ("东方明珠小区12号楼有人放烟花", "东方明珠小区12号楼"),
+        ("锦绣华庭旁边工地灰大", "锦绣华庭"),
+        ("城东花园三栋楼下烧纸", "城东花园三栋"),
+    ],
+)
+def test_estates_and_buildings(text: str, place: str) -> None:
+    assert place in analyze(text).places
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("人民路与解放路交叉口有人烧纸", "人民路与解放路交叉口"),
+        ("长江路和黄河路路口渣土车撒漏", "长江路和黄河路路口"),
+        ("中山路上有人放鞭炮", "中山路"),
+        ("107国道边上有人烧秸秆", "107国道"),
+    ],
+)
+def test_roads_and_crossings(text: str, place: str) -> None:
+    assert place in analyze(text).places
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("王家村有人在田里焚烧秸秆", "王家村"),
+        ("红星镇东风村三组有人烧桔杆", "红星镇东风村三组"),
+        ("李庄有人烧麦茬", "李庄"),
+        ("东湖社区有居民焚烧杂物", "东湖社区"),
+        ("万达广场工地扬尘很大", "万达广场工地"),
+    ],
+)
+def test_villages_communities_sites(text: str, place: str) -> None:
+    assert place in analyze(text).places
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们村有人烧秸秆",
+        "马路上灰尘太大",
+        "村民在田里烧秸秆",
+        "十字路口有人烧纸",
+        "某建设项目施工扬尘",
+        "早上起来路上全是泥",
+        "老人发高烧，社区医院开门吗",
+    ],
+)
+def test_generic_words_are_not_places(text: str) -> None:
+    assert analyze(text).places == ()
+
+
+def test_gazetteer_matches_grid_codes(gazetteer: Gazetteer) -> None:
+    assert analyze("阳光小区3栋楼下有人烧垃圾", gazetteer).grids == ("G01",)
+    assert analyze("东风村村口有人烧秸秆", gazetteer).grids == ("G02",)
+    # an alias shared by two grids returns both; the crossing names both roads
+    crossing = analyze("人民路与解放路交叉口有人烧纸", gazetteer)
+    assert set(crossing.grids) == {"G03", "G04"}
+    assert crossing.grids[0] == "G03"  # 人民路 is mentioned first
+    assert analyze("田里有人烧秸秆", gazetteer).grids == ()
+
+
+def test_gazetteer_alias_without_suffix_is_a_place(gazetteer: Gazetteer) -> None:
+    result = analyze("老街那边有人放鞭炮", gazetteer)
+    assert result.grids == ("G06",)
+    assert "老街" in result.places
+
+
+def test_short_alias_needs_a_token_boundary() -> None:
+    gaz = Gazetteer.from_grids([("X1", "老街", ["老街"])])
+    assert analyze("老街有人烧垃圾", gaz).grids == ("X1",)
+    assert analyze("姥姥街坊老街坊都在放鞭炮", gaz).grids == ()
+
+
+def test_empty_gazetteer_works() -> None:
+    empty = Gazetteer.empty()
+    assert len(empty) == 0
+    result = analyze("阳光小区有人烧垃圾", empty)
+    assert result.grids == ()
+    assert "阳光小区" in result.places
+    assert Gazetteer.from_grids([]).aliases == {}
+
+
+def test_rebuild_never_touches_the_serving_tokenizers(gazetteer: Gazetteer) -> None:
+    before_global = jieba.lcut("翡翠湾畔苑有人烧垃圾", HMM=False)
+    before = analyze("翡翠湾畔苑有人烧垃圾", gazetteer)
+    fresh = Gazetteer.from_grids([("N1", "翡翠湾畔苑", ["翡翠湾畔苑"])])
+    assert analyze("翡翠湾畔苑有人烧垃圾", fresh).grids == ("N1",)
+    # the old gazetteer and jieba's global tokenizer are unchanged
+    assert analyze("翡翠湾畔苑有人烧垃圾", gazetteer) == before
+    assert before.grids == ()
+    assert jieba.lcut("翡翠湾畔苑有人烧垃圾", HMM=False) == before_global
+    with pytest.raises(TypeError):
+        gazetteer.aliases["翡翠湾畔苑"] = ("N1",)  # type: ignore[index]
+
+
+def test_swap_while_serving(gazetteer: Gazetteer) -> None:
+    current = {"gaz": gazetteer}
+    errors: list[BaseException] = []
+
+    def serve() -> None:
+        try:
+            for _ in range(300):
+                result = analyze("阳光小区3栋有人烧垃圾", current["gaz"])
+                assert result.category == "burning"
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=serve) for _ in range(3)]
+    for t in threads:
+        t.start()
+    current["gaz"] = Gazetteer.from_grids([("Z9", "阳光新网格", ["阳光小区"])])
+    for t in threads:
+        t.join()
+    assert not errors
+    assert analyze("阳光小区有人烧垃圾", current["gaz"]).grids == ("Z9",)
