@@ -8,6 +8,7 @@ complaints, and add up a score per category.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -22,10 +23,10 @@ _CONTENT = {"fire", "smoke", "bobj", "burn", "fw", "dust", "dobj", "mitig", "bct
 _NEG_GAP = 6  # characters allowed between a negator and the word it negates
 _PAIR_GAP = 12  # characters allowed between a burning verb/smoke and its object
 _ACTIVE_FW = {"还放", "还在放", "照放", "照样放", "又放", "又在放", "放上了", "偷偷放", "还有人放"}
-_WEAK_FW = {"放炮", "炮声", "放了炮", "炮", "炸得", "炸了", "一直在炸", "炸醒", "炸个不停",
-            "砰砰", "嘭嘭", "砰砰砰", "嘭嘭嘭", "放了", "放的"}
 _SPRINKLE = {"洒水", "雾炮", "喷淋", "喷雾", "洒水车", "洒水降尘", "洒过水", "洒"}
 _OPINION_CUES = {"建议", "希望", "能不能", "可不可以", "为什么", "凭什么", "呼吁"}
+_FAR_PAO = re.compile(r"放[^,。!?;\s炮放]{1,6}炮(?![弹兵火])")
+_FAR_PAO_CUE = Cue("fw", "fireworks", None, 1.2)
 _RHETORICAL = re.compile(r"[^,。!?;]{0,12}(?:吗|是啥|是什么|嘛)")
 # 禁止焚烧秸秆的宣传横幅: a cue that names a notice or a campaign is not an event.
 _MENTION = re.compile(r"的?(?:宣传|标语|横幅|通知|规定|政策|告示|牌子|公告|工作|条例|文件|专项|整治|"
@@ -60,6 +61,8 @@ class Verdict:
 def _tokens(text: str) -> list[Tok]:
     toks: list[Tok] = []
     clause = sentence = 0
+    clause_at: list[int] = []  # start of each clause / sentence after the first
+    sentence_at: list[int] = []
     for m in CUE_RE.finditer(text):
         word = m.group()
         cue = LEXICON[word]
@@ -67,11 +70,24 @@ def _tokens(text: str) -> list[Tok]:
         if kind in ("strong", "sep"):
             sentence += 1
             clause += 1
+            clause_at.append(m.start())
+            sentence_at.append(m.start())
             continue
         if kind == "weak":
             clause += 1
+            clause_at.append(m.start())
             continue
         toks.append(Tok(m.start(), m.end(), word, cue, clause, sentence))
+    if "炮" in text:  # 放那么多炮, 放了一晚上的炮: verb and object apart
+        for m in _FAR_PAO.finditer(text):
+            inside = [t for t in toks if t.start < m.end() and m.start() < t.end]
+            if any(t.cue.kind == "fw" and t.cue.weight >= 1.2 for t in inside):
+                continue
+            toks = [t for t in toks if t not in inside or t.cue.kind != "fw"]
+            toks.append(Tok(m.start(), m.end(), m.group(), _FAR_PAO_CUE,
+                            bisect.bisect_right(clause_at, m.start()),
+                            bisect.bisect_right(sentence_at, m.start())))
+        toks.sort(key=lambda t: t.start)
     return toks
 
 
@@ -217,7 +233,7 @@ def classify(text: str) -> Verdict:
         elif kind == "fw":
             if tok.sentence in opinion:
                 note("other", tok, 0.3, "policy")
-            elif quarry and tok.word in _WEAK_FW:
+            elif quarry and cue.weight <= 1.2:  # blasting: 放炮 without 鞭炮/烟花
                 note("other", tok, 1.5, "blasting")
             elif _is_simile(text, toks, i):
                 note("other", tok, 1.0, "noise")

@@ -43,6 +43,8 @@ def test_negation_scope(text: str, expected: str) -> None:
         ("饭店油烟熏得人受不了", "other"),
         ("采石场天天放炮，房子都震裂了", "other"),
         ("隧道施工放炮声太大", "other"),
+        ("开山放了几炮，石头滚到路上", "other"),
+        ("采石场又在放炮", "other"),
         ("卷烟厂附近总有烟叶味", "other"),
         ("工厂烟囱冒黑烟，味道刺鼻", "other"),
         ("洒水车天天洒水降尘，路面全是水，溅一身", "other"),
@@ -67,6 +69,8 @@ def test_decoys(text: str, expected: str) -> None:
         "半夜被吵醒，砰砰砰的，肯定有人在放炮",
         "噪音太大了，有人在小区里放礼炮",
         "太吵了！外面炮声一阵接一阵",
+        "为啥非要放那么多炮，吵得孩子睡不着",
+        "放了一晚上的炮，噪音扰民",
     ],
 )
 def test_noise_framed_fireworks(text: str) -> None:
