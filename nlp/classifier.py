@@ -24,7 +24,8 @@ _NEG_GAP = 6  # characters allowed between a negator and the word it negates
 _PAIR_GAP = 12  # characters allowed between a burning verb/smoke and its object
 _ACTIVE_FW = {"还放", "还在放", "照放", "照样放", "又放", "又在放", "放上了", "偷偷放", "还有人放"}
 _SPRINKLE = {"洒水", "雾炮", "喷淋", "喷雾", "洒水车", "洒水降尘", "洒过水", "洒"}
-_OPINION_CUES = {"建议", "希望", "能不能", "可不可以", "为什么", "凭什么", "呼吁"}
+_OPINION_CUES = {"建议", "希望", "能不能", "可不可以", "为什么", "凭什么", "呼吁", "是否", "可以放吗",
+                 "能放吗", "请问"}
 _FAR_PAO = re.compile(r"放[^,。!?;\s炮放]{1,6}炮(?![弹兵火])")
 _FAR_PAO_CUE = Cue("fw", "fireworks", None, 1.2)
 _RHETORICAL = re.compile(r"[^,。!?;]{0,12}(?:吗|是啥|是什么|嘛)")

@@ -55,7 +55,8 @@ _STOP = set(
     "一条 这条 那条 条 段 处 块 片 所 座 栋 号 楼 层 单元 院 门 口 起来 过来 回来 出来 过去 开过去 带到 弄 "
     "弄得 还有 整条 好几条 几条 旁边的 街道 背街 马路 道路 路上 路边 路面 公路 小巷 巷子 大街 街上 "
     "村口 村头 地里 田里 现场 车把 开到 跑到 拉到 倒在 扔在 堆在 但是 但 可是 而且 并且 所以 因为 "
-    "家里".split()
+    "家里 群众反映 市民反映 居民反映 村民反映 网友反映 来电反映 反映称 转办 第二天 第一天 当天 白天 夜里 "
+    "每晚 晚上的 村民 居民 业主 网友".split()
 )
 _GENERIC_SITE = set("建设 工程 在建 重点 施工 混凝土 沥青 水泥 这个 那个".split()
 )
@@ -120,7 +121,7 @@ def extract_places(text: str, cut: Cutter) -> list[tuple[int, int]]:
         if spans and spans[-1][1] > m.start():  # the suffix lies inside the last place
             continue
         lo = max(0, m.start() - _WINDOW)
-        for sep in ",。!?;、\n ":
+        for sep in ",。!?;、\n :":
             at = text.rfind(sep, lo, m.start())
             if at >= 0:
                 lo = at + 1

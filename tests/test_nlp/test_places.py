@@ -46,6 +46,7 @@ def test_roads_and_crossings(text: str, place: str) -> None:
         ("李庄有人烧麦茬", "李庄"),
         ("东湖社区有居民焚烧杂物", "东湖社区"),
         ("万达广场工地扬尘很大", "万达广场工地"),
+        ("12345转办：群众反映红星镇东风村一组有人焚烧稻草", "红星镇东风村一组"),
     ],
 )
 def test_villages_communities_sites(text: str, place: str) -> None:
