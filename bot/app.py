@@ -73,12 +73,12 @@ def register_handlers(application: Application) -> None:
     add(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, resident.on_edited))
     add(MessageHandler(private & filters.FORWARDED, resident.on_forwarded))
     add(MessageHandler(private & (filters.LOCATION | filters.VENUE), resident.on_location))
-    add(MessageHandler(private & (filters.PHOTO | filters.Document.IMAGE), resident.on_photo))
+    add(MessageHandler(private & (filters.PHOTO | filters.Document.ALL), resident.on_photo))
     add(MessageHandler(private & filters.TEXT & ~filters.COMMAND, resident.on_text))
     add(MessageHandler(private & (filters.Sticker.ALL | filters.VOICE | filters.VIDEO
                                   | filters.VIDEO_NOTE | filters.AUDIO | filters.ANIMATION
-                                  | filters.CONTACT | filters.POLL | filters.Dice.ALL
-                                  | filters.Document.ALL), resident.on_unsupported))
+                                  | filters.CONTACT | filters.POLL | filters.Dice.ALL),
+                       resident.on_unsupported))
     # Last: whatever a person sends privately that nothing above understood.
     add(MessageHandler(private & filters.COMMAND, common.unknown_command))
     add(MessageHandler(private, common.unknown_private))

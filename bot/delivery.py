@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.warnings import PTBUserWarning
 
 from dispatch import outbox
 from storage.db import Database
 from storage.models import OutboxMessage, OutboxState
 
 log = logging.getLogger(__name__)
+# The outbox stores Bot API method names and calls them generically on purpose; PTB would
+# warn on every call that a typed method exists.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUserWarning)
 NOT_MODIFIED = "message is not modified"
 
 

@@ -6,6 +6,7 @@ handler answers the resident only after that transaction committed.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,7 +53,7 @@ async def save_draft(session: AsyncSession, resident: Resident, data: dict[str, 
                       created_at=now, updated_at=now, expires_at=now + ttl, version=1)
         session.add(draft)
     else:
-        draft.data = dict(data)  # a new object, so SQLAlchemy sees the JSON change
+        draft.data = copy.deepcopy(data)  # never share nested objects with the caller
         draft.updated_at = now
         draft.expires_at = now + ttl
         draft.version += 1

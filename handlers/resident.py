@@ -7,6 +7,7 @@ commits, and only then answers with the next question (persist first, then talk)
 from __future__ import annotations
 
 import asyncio
+import copy
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -61,7 +62,9 @@ async def load(session, tn: Turn) -> tuple[Draft | None, dict[str, Any], bool]:
         return None, intake.new_draft(now), True
     if draft is None:
         return None, intake.new_draft(now), False
-    return draft, dict(draft.data), False
+    # A deep copy: changing nested lists in place would also change SQLAlchemy's committed
+    # value, and the UPDATE of the JSON column would then be skipped as "no change".
+    return draft, copy.deepcopy(draft.data), False
 
 
 async def ask_next(tn: Turn, draft: Draft, data: dict[str, Any], context, *,
@@ -222,10 +225,16 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if item.file_size and item.file_size > limit:
         await message.reply_text(t(tn.lang, "intake.file_too_big", mb=limit // (1024 * 1024)))
         return
-    async with tn.svc.db.sessions() as session:
-        current = await get_draft(session, tn.resident.user_id)
-    if current is not None and not intake.can_add_photo(current.data, tn.svc.intake.max_photos):
-        if not _same_album_seen(current.data, message.media_group_id):
+    async with tn.svc.db.transaction() as session:
+        draft, data, _ = await load(session, tn)
+        full = not intake.can_add_photo(data, tn.svc.intake.max_photos)
+        # Tell once per album (or per single photo) that the extra ones were not kept.
+        told = full and message.media_group_id in data.get("capped_albums", [])
+        if full and message.media_group_id and not told:
+            data["capped_albums"] = [*data.get("capped_albums", []), message.media_group_id]
+            await save(session, tn, draft, data)
+    if full:
+        if not told:
             await message.reply_text(t(tn.lang, "intake.too_many_photos",
                                        limit=tn.svc.intake.max_photos))
         return

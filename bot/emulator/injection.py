@@ -231,13 +231,19 @@ class InjectionMixin(EmulatorState):
         return self._inject("edited_message", current)
 
     def press_button(
-        self, user: TgUser, message: dict[str, Any], data: str, chat: TgChat | None = None
+        self,
+        user: TgUser,
+        message: dict[str, Any],
+        data: str,
+        chat: TgChat | None = None,
+        forged: bool = False,
     ) -> dict[str, Any]:
         """Press an inline button of a bot message: a ``callback_query`` update.
 
         ``data`` is the button's callback_data, or else its text. The button must exist in
         the message's *current* keyboard (ValueError otherwise). The callback query id is
         ``update["callback_query"]["id"]``; read the bot's answer with :meth:`answers`.
+        ``forged=True`` sends ``data`` as is, as a tampered client could.
         """
         chat_id = chat.id if chat is not None else message["chat"]["id"]
         current = self.messages.get((chat_id, message["message_id"]))
@@ -250,6 +256,8 @@ class InjectionMixin(EmulatorState):
         ]
         chosen = next((b for b in buttons if b.get("callback_data") == data), None)
         chosen = chosen or next((b for b in buttons if b.get("text") == data), None)
+        if forged:  # a modified client sends data no button of the message carries
+            chosen = {"text": "(forged)", "callback_data": data}
         if chosen is None or "callback_data" not in chosen:
             labels = [(b.get("text"), b.get("callback_data")) for b in buttons]
             raise ValueError(f"no button {data!r} in message; buttons are {labels}")

@@ -20,6 +20,9 @@ from bot.settings import Settings
 from dispatch.clock import Clock, ManualClock
 from storage.db import Database
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+GRIDS = EXAMPLES / "baiyang.geojson"
+ROSTER = EXAMPLES / "roster.csv"
 ZHANG = TgUser(1001, "张", "三", language_code="zh-hans")
 ALICE = TgUser(1002, "Alice", "Smith", language_code="en")
 
@@ -50,11 +53,21 @@ class BotHarness:
 
     async def replies(self, chat_id: int, count: int = 1, timeout: float = 5.0,
                       predicate: Callable[[dict[str, Any]], bool] | None = None) -> list[dict]:
-        """The next `count` bot messages in `chat_id`."""
-        found = await self.emulator.wait_for(predicate, chat_id=chat_id, timeout=timeout,
+        """The next `count` new bot messages in `chat_id` (edits are skipped; see `edits`)."""
+        def wanted(message: dict[str, Any]) -> bool:
+            return is_new(message) and (predicate is None or predicate(message))
+
+        found = await self.emulator.wait_for(wanted, chat_id=chat_id, timeout=timeout,
                                              count=count)
         self.last[chat_id] = found[-1]
         return found
+
+    async def edits(self, chat_id: int, count: int = 1, timeout: float = 5.0,
+                    predicate: Callable[[dict[str, Any]], bool] | None = None) -> list[dict]:
+        """The next `count` edits the bot made in `chat_id` (matching `predicate`)."""
+        return await self.emulator.wait_for(
+            lambda m: not is_new(m) and (predicate is None or predicate(m)),
+            chat_id=chat_id, timeout=timeout, count=count)
 
     async def reply(self, chat_id: int, timeout: float = 5.0,
                     predicate: Callable[[dict[str, Any]], bool] | None = None) -> dict:
@@ -67,19 +80,32 @@ class BotHarness:
         self.emulator.send_text(user, text, chat=chat)
         return await self.replies(chat.id if chat else user.id, count)
 
-    async def press(self, user: TgUser, message: dict, label_or_data: str) -> dict:
-        """Press a button of `message`; returns the callback query update."""
-        return self.emulator.press_button(user, message, label_or_data)
+    async def press(self, user: TgUser, message: dict, label_or_data: str,
+                    forged: bool = False) -> dict:
+        """Press a button of `message` and wait for the bot's answer to the press."""
+        update = self.emulator.press_button(user, message, label_or_data, forged=forged)
+        await self.emulator.wait_for_answer(update["callback_query"]["id"])
+        return update
 
     def answers(self, update: dict) -> list[dict]:
         """What the bot answered to a button press (answerCallbackQuery calls)."""
         return self.emulator.answers(update["callback_query"]["id"])
+
+    async def press_action(self, user: TgUser, message: dict, action: str) -> dict:
+        """Press the button of `message` whose callback data ends with `:<action>`."""
+        data = next(d for d in button_data(message) if d.endswith(f":{action}"))
+        return await self.press(user, message, data)
 
     async def restart(self) -> None:
         """Stop the bot process state entirely and start a fresh runtime on the same data."""
         await self.runtime.stop()
         self.runtime = BotRuntime(self.settings, db=self.db, clock=self.clock)
         await self.runtime.start()
+
+
+def is_new(message: dict[str, Any]) -> bool:
+    """A message the bot sent (not an edit of an earlier one)."""
+    return not str(message.get("method", "send")).startswith("edit")
 
 
 def buttons(message: dict) -> list[str]:

@@ -51,7 +51,7 @@ async def test_language_switch_is_remembered(db_url: str, tmp_path: Path) -> Non
     async with running_bot(db_url, tmp_path) as bot:
         [menu] = await bot.say(ZHANG, "/lang")
         press = await bot.press(ZHANG, menu, "lang:en")
-        [edited] = await bot.replies(ZHANG.id)
+        [edited] = await bot.edits(ZHANG.id)
         assert edited["text"] == "Language set to English."
         assert bot.answers(press)
         [help_en] = await bot.say(ZHANG, "/help")

@@ -1,0 +1,319 @@
+"""Resident tip-offs end to end: any order, anonymous by default, nothing lost."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.demo import point_in
+from storage.models import Case, Draft, Report, ReportPhoto
+from tests.e2e.harness import ALICE, GRIDS, ROSTER, ZHANG, button_data, buttons, running_bot
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
+
+
+def town(db_url: str, tmp: Path):
+    return running_bot(db_url, tmp, start=START, grids=GRIDS, roster=ROSTER)
+
+
+async def reports_of(bot, user_id: int) -> list[tuple[Report, Case]]:
+    async with bot.db.sessions() as session:
+        rows = await session.execute(select(Report, Case).join(Case, Report.case_id == Case.id)
+                                     .where(Report.reporter_user_id == user_id))
+        return list(rows.all())
+
+
+async def draft_of(bot, user_id: int) -> Draft | None:
+    async with bot.db.sessions() as session:
+        return await session.scalar(select(Draft).where(Draft.user_id == user_id))
+
+
+async def submit(bot, user, summary: dict) -> dict:
+    assert "提交" in "".join(buttons(summary)) or "Submit" in "".join(buttons(summary))
+    await bot.press_action(user, summary, "submit")
+    return await bot.reply(user.id)
+
+
+async def test_photo_first_then_category_then_location(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_photo(ZHANG)
+        question = await bot.reply(ZHANG.id)
+        assert "照片已收到（1/5）" in question["text"] and "请选择问题类型" in question["text"]
+        await bot.press(ZHANG, question, next(d for d in button_data(question) if "fireworks" in d))
+        ask_location = await bot.reply(ZHANG.id)
+        keyboard = ask_location["reply_markup"]["keyboard"]
+        assert keyboard[0][0]["request_location"] is True
+        latitude, longitude = await point_in(bot.db, "wx-by-bm-01")
+        bot.emulator.send_location(ZHANG, latitude, longitude)
+        ack, summary = await bot.replies(ZHANG.id, 2)
+        assert "白马第一网格" in ack and ack["reply_markup"] == {"remove_keyboard": True} or \
+            "白马第一网格" in ack["text"]
+        assert "烟花爆竹" in summary["text"] and "照片：1 张" in summary["text"]
+        thanks = await submit(bot, ZHANG, summary)
+        assert "编号 20261123-0001" in thanks["text"]
+        [(report, case)] = await reports_of(bot, ZHANG.id)
+        assert case.state == "new" and case.category == "fireworks"
+        assert report.location_source == "gps" and not report.allow_contact
+        assert report.reporter_name is None and report.anonymous_id.startswith("R")
+        async with bot.db.sessions() as session:
+            [photo] = (await session.execute(select(ReportPhoto))).scalars().all()
+        stored = Path(photo.path).read_bytes()
+        assert hashlib.sha256(stored).hexdigest() == photo.sha256
+        assert photo.latitude is None or abs(photo.latitude - latitude) < 1e-9
+        assert await draft_of(bot, ZHANG.id) is None
+
+
+async def test_location_first_then_text_guess(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        latitude, longitude = await point_in(bot.db, "wx-by-xh-02")
+        bot.emulator.send_location(ZHANG, latitude, longitude)
+        ack, question = await bot.replies(ZHANG.id, 2)
+        assert "新华" in ack["text"] and "请选择问题类型" in question["text"]
+        bot.emulator.send_text(ZHANG, "田里有人在烧秸秆，烟很大")
+        confirm = await bot.reply(ZHANG.id)
+        assert "焚烧" in confirm["text"] and "对吗" in confirm["text"]
+        await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "burning" in d))
+        summary = await bot.reply(ZHANG.id)
+        assert "烧秸秆" in summary["text"]
+        await submit(bot, ZHANG, summary)
+        [(report, case)] = await reports_of(bot, ZHANG.id)
+        assert case.category == "burning" and report.text == "田里有人在烧秸秆，烟很大"
+
+
+async def test_place_named_in_text_is_confirmed(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_text(ZHANG, "墨斗社区那边有人烧垃圾，烟熏得受不了")
+        confirm = await bot.reply(ZHANG.id)
+        await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "burning" in d))
+        place = await bot.reply(ZHANG.id)
+        assert "墨斗" in place["text"] and "吗" in place["text"]
+        await bot.press_action(ZHANG, place, "place:yes")
+        summary = await bot.reply(ZHANG.id)
+        await submit(bot, ZHANG, summary)
+        [(report, case)] = await reports_of(bot, ZHANG.id)
+        grid = bot.svc.catalog.router.get(case.grid_id)
+        assert grid.code == "wx-by-md" and report.location_source == "text"
+
+
+async def test_place_denied_asks_for_location(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_text(ZHANG, "墨斗社区有人放鞭炮")
+        confirm = await bot.reply(ZHANG.id)
+        await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "fireworks" in d))
+        place = await bot.reply(ZHANG.id)
+        await bot.press_action(ZHANG, place, "place:no")
+        ask = await bot.reply(ZHANG.id)
+        assert ask["reply_markup"]["keyboard"][0][0]["request_location"] is True
+
+
+async def test_venue_and_allow_contact_in_english(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        latitude, longitude = await point_in(bot.db, "wx-by-fy")
+        bot.emulator.send_venue(ALICE, latitude, longitude, "丰益农贸市场", "柏杨街道丰益路")
+        ack, question = await bot.replies(ALICE.id, 2)
+        assert ack["text"].startswith("📍 Location received") and "What kind" in question["text"]
+        await bot.press(ALICE, question, next(d for d in button_data(question) if "dust" in d))
+        summary = await bot.reply(ALICE.id)
+        assert "丰益农贸市场" in summary["text"] and "anonymous" in summary["text"]
+        await bot.press_action(ALICE, summary, "contact")
+        [edited] = await bot.edits(ALICE.id, predicate=lambda m: "Contact:" in m.get("text", ""))
+        assert "may contact me" in edited["text"]
+        thanks = await submit(bot, ALICE, bot.emulator.message(ALICE.id, summary["message_id"]))
+        assert thanks["text"].startswith("✅ Report received, number")
+        [(report, _)] = await reports_of(bot, ALICE.id)
+        assert report.allow_contact and report.reporter_name == "Alice Smith"
+        assert report.location_source == "venue"
+
+
+async def test_deep_link_preselects_the_grid(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        [unknown] = await bot.say(ZHANG, "/start g_nope")
+        assert "不存在" in unknown["text"]
+        [chosen] = await bot.say(ZHANG, "/start g_wx-by-xh")
+        assert "新华社区" in chosen["text"]
+        bot.emulator.send_text(ZHANG, "这里有人放鞭炮")
+        confirm = await bot.reply(ZHANG.id)
+        await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "fireworks" in d))
+        summary = await bot.reply(ZHANG.id)
+        await submit(bot, ZHANG, summary)
+        [(report, case)] = await reports_of(bot, ZHANG.id)
+        assert bot.svc.catalog.router.get(case.grid_id).code == "wx-by-xh"
+        assert report.location_source == "link"
+
+
+async def test_album_answers_once_and_caps_photos(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        for _ in range(3):
+            bot.emulator.send_photo(ZHANG, media_group_id="album-1")
+        first = await bot.reply(ZHANG.id)
+        assert "照片已收到（1/5）" in first["text"]
+        for _ in range(4):
+            bot.emulator.send_photo(ZHANG, media_group_id="album-2")
+        second = await bot.reply(ZHANG.id)
+        assert "照片已收到（4/5）" in second["text"]
+        capped = await bot.reply(ZHANG.id)
+        assert "最多 5 张" in capped["text"]
+        draft = await draft_of(bot, ZHANG.id)
+        assert len(draft.data["photos"]) == 5
+        assert not [m for m in bot.emulator.sent(ZHANG.id)[3:] if "（2/5）" in (m.get("text") or "")]
+
+
+async def test_cancel_drops_the_draft(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_photo(ZHANG)
+        await bot.reply(ZHANG.id)
+        [cancelled] = await bot.say(ZHANG, "/cancel")
+        assert "已取消" in cancelled["text"] and await draft_of(bot, ZHANG.id) is None
+        [nothing] = await bot.say(ZHANG, "/cancel")
+        assert "没有正在填写" in nothing["text"]
+
+
+async def test_expired_draft_is_cleared_with_a_note_and_its_buttons_refused(
+        db_url: str, tmp_path: Path) -> None:
+    from schedules.sweeper import expire_drafts
+
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_photo(ZHANG)
+        question = await bot.reply(ZHANG.id)
+        bot.clock.advance(timedelta(hours=2, minutes=1))
+        assert await expire_drafts(bot.svc) == 1
+        note = await bot.reply(ZHANG.id)
+        assert "已自动清除" in note["text"]
+        press = await bot.press(ZHANG, question, button_data(question)[0])
+        [answer] = bot.answers(press)
+        assert answer["show_alert"] and "过期" in answer["text"]
+        assert await draft_of(bot, ZHANG.id) is None
+
+
+async def test_restart_in_the_middle_of_a_draft_loses_nothing(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_photo(ZHANG, caption="工地渣土车撒漏，满街扬尘")
+        question = await bot.reply(ZHANG.id)
+        await bot.restart()
+        await bot.press(ZHANG, question, next(d for d in button_data(question) if "dust" in d))
+        await bot.reply(ZHANG.id)
+        latitude, longitude = await point_in(bot.db, "wx-by-bm-02")
+        bot.emulator.send_location(ZHANG, latitude, longitude)
+        _, summary = await bot.replies(ZHANG.id, 2)
+        assert "照片：1 张" in summary["text"] and "渣土车" in summary["text"]
+        await submit(bot, ZHANG, summary)
+        assert len(await reports_of(bot, ZHANG.id)) == 1
+
+
+async def test_second_report_before_the_first_is_finished(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_photo(ZHANG)
+        old_question = await bot.reply(ZHANG.id)
+        [offer] = await bot.say(ZHANG, "/report")
+        assert "未提交" in offer["text"]
+        await bot.press_action(ZHANG, offer, "restart")
+        fresh = await bot.reply(ZHANG.id)
+        assert "顺序随意" in fresh["text"]
+        draft = await draft_of(bot, ZHANG.id)
+        assert draft.data["photos"] == []
+        # The old draft's buttons belong to a draft that was replaced in place: same id, but
+        # pressing them only re-applies a category, which is harmless and answered.
+        press = await bot.press(ZHANG, old_question, button_data(old_question)[0])
+        assert bot.answers(press)
+
+
+async def test_bad_inputs_get_polite_answers_and_keep_the_draft(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_photo(ZHANG)
+        await bot.reply(ZHANG.id)
+        emu = bot.emulator
+        for send, word in ((lambda: emu.send_sticker(ZHANG), "贴纸"),
+                           (lambda: emu.send_voice(ZHANG), "语音"),
+                           (lambda: emu.send_video(ZHANG), "视频"),
+                           (lambda: emu.send_contact(ZHANG, "13800000000", "李"), "联系人"),
+                           (lambda: emu.send_poll(ZHANG, "?", ["a", "b"]), "投票")):
+            send()
+            answer = await bot.reply(ZHANG.id)
+            assert word in answer["text"] and "处理不了" in answer["text"]
+        emu.send_document(ZHANG, b"%PDF-1.4", "complaint.pdf", "application/pdf")
+        assert "只能接收图片" in (await bot.reply(ZHANG.id))["text"]
+        emu.send_document(ZHANG, b"\xff\xd8\xff", "big.jpg", "image/jpeg", file_size=30 * 2**20)
+        assert "文件太大" in (await bot.reply(ZHANG.id))["text"]
+        emu.send_text(ZHANG, "😡🔥🔥")
+        assert "请用文字描述" in (await bot.reply(ZHANG.id))["text"]
+        long_answer = (await bot.say(ZHANG, "有人烧垃圾" + "很呛" * 2000))[0]
+        assert "只保留了前 1000 字" in long_answer["text"]
+        emu.send_location(ZHANG, 0.0, 0.0)
+        assert "好像不对" in (await bot.reply(ZHANG.id))["text"]
+        sent = emu.send_text(ZHANG, "有人放鞭炮")
+        await bot.reply(ZHANG.id)
+        emu.edit_text(ZHANG, sent["message"], "有人放烟花")
+        assert "修改过的消息" in (await bot.reply(ZHANG.id))["text"]
+        emu.send_text(ZHANG, "转发来的：有人烧秸秆", forward_from=ALICE)
+        assert "转发" in (await bot.reply(ZHANG.id))["text"]
+        draft = await draft_of(bot, ZHANG.id)
+        assert len(draft.data["photos"]) == 1 and len(draft.data["text"]) <= 2100
+
+
+async def test_forged_and_unknown_buttons_are_refused(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_photo(ZHANG)
+        question = await bot.reply(ZHANG.id)
+        for data in ("rp:999999:submit", "rp:abc:submit", "garbage", "rp:1:cat:plutonium"):
+            press = await bot.press(ZHANG, question, data, forged=True)
+            [answer] = bot.answers(press)
+            assert answer["show_alert"] is True
+        draft = await draft_of(bot, ZHANG.id)
+        assert draft is not None and not draft.data["category_confirmed"]
+
+
+async def test_submit_before_complete_asks_for_what_is_missing(db_url: str,
+                                                              tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_photo(ZHANG)
+        question = await bot.reply(ZHANG.id)
+        draft = await draft_of(bot, ZHANG.id)
+        await bot.press(ZHANG, question, f"rp:{draft.id}:submit", forged=True)
+        again = await bot.reply(ZHANG.id)
+        assert "请选择问题类型" in again["text"]
+        assert await reports_of(bot, ZHANG.id) == []
+
+
+async def test_flood_gets_one_answer(db_url: str, tmp_path: Path) -> None:
+    sections = {"intake": {"flood_messages": 5, "flood_window": "60s"}}
+    async with running_bot(db_url, tmp_path, sections=sections) as bot:
+        for i in range(12):
+            bot.emulator.send_text(ZHANG, f"你好{i}")
+        replies = await bot.replies(ZHANG.id, 6, timeout=10)
+        slow = [m for m in replies if "太快" in m["text"]]
+        assert len(slow) == 1
+        await __import__("asyncio").sleep(0.5)
+        assert sum("太快" in (m.get("text") or "") for m in bot.emulator.sent(ZHANG.id)) == 1
+        assert len(bot.emulator.sent(ZHANG.id)) == 6
+
+
+async def test_groups_never_start_a_draft(db_url: str, tmp_path: Path) -> None:
+    from bot.emulator import TgChat
+
+    group = TgChat(-100777, "supergroup", "居民群")
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_text(ZHANG, "有人在烧秸秆", chat=group)
+        bot.emulator.send_photo(ZHANG, chat=group)
+        [answer] = await bot.say(ZHANG, "/report", chat=group)
+        assert "私聊" in answer["text"]
+        assert await draft_of(bot, ZHANG.id) is None
+        assert len(bot.emulator.sent(group.id)) == 1
+
+
+async def test_my_lists_reports_with_state(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        [empty] = await bot.say(ZHANG, "/my")
+        assert "还没有举报" in empty["text"]
+        bot.emulator.send_text(ZHANG, "/start g_wx-by-fy")
+        await bot.reply(ZHANG.id)
+        bot.emulator.send_text(ZHANG, "有人放烟花")
+        confirm = await bot.reply(ZHANG.id)
+        await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "fireworks" in d))
+        await submit(bot, ZHANG, await bot.reply(ZHANG.id))
+        [listing] = await bot.say(ZHANG, "/my")
+        assert "20261123-0001" in listing["text"] and "丰益社区" in listing["text"]
