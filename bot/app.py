@@ -34,15 +34,16 @@ GROUP_ADMIN_COMMANDS = ("status", "overdue", "bulletin", "export", "bind", "unbi
 def build_application(svc: Services) -> Application:
     """An Application wired to our handlers, talking to `svc.settings.telegram_api_url`."""
     settings = svc.settings
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(settings.require_token())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(PerChatUpdateProcessor(256))
-        .build()
     )
+    if settings.rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
     application.bot_data["services"] = svc
     application.bot_data["flood_guard"] = FloodGuard(
         svc.intake.flood_messages, svc.intake.flood_window.total_seconds())

@@ -49,6 +49,7 @@ class OutboxWorker:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.delivered = 0
+        self._stopping = False
 
     def wake(self) -> None:
         """Something was queued: deliver now rather than at the next poll."""
@@ -59,17 +60,24 @@ class OutboxWorker:
         self._task = asyncio.create_task(self._run(), name="outbox-worker")
 
     async def stop(self) -> None:
-        """Stop after the batch in flight."""
-        if self._task is not None:
+        """Stop after the batch in flight (cancelling mid-transaction would leave a rollback
+        half done on the connection)."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout=10)
+        except TimeoutError:
             self._task.cancel()
             try:
                 await self._task
             except asyncio.CancelledError:
                 pass
-            self._task = None
+        self._task = None
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 handled = await self.deliver_once()
             except asyncio.CancelledError:
@@ -77,7 +85,7 @@ class OutboxWorker:
             except Exception:
                 log.exception("outbox delivery round failed")
                 handled = 0
-            if handled:
+            if handled or self._stopping:
                 continue
             self._wake.clear()
             try:

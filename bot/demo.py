@@ -66,7 +66,8 @@ async def resident_reports_fireworks(bot: BotApiEmulator, db: Database, show: Tr
     show.flush()
     bot.press_button(RESIDENT, question, question["reply_markup"]["inline_keyboard"][0][0][
         "callback_data"])
-    await bot.wait_for(chat_id=RESIDENT.id, timeout=10, count=2)
+    await bot.wait_for(lambda m: bool((m.get("reply_markup") or {}).get("inline_keyboard")),
+                       chat_id=RESIDENT.id, timeout=10)
     latitude, longitude = await point_in(db, "wx-by-bm-01")
     bot.send_location(RESIDENT, latitude, longitude)
     _, summary = await bot.wait_for(chat_id=RESIDENT.id, timeout=10, count=2)

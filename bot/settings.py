@@ -80,6 +80,9 @@ class Settings:
     webhook_port: int = 8080
     webhook_secret: str | None = None
     media_dir: Path = Path("media")
+    # PTB's AIORateLimiter keeps the bot within Telegram's flood limits; only benchmarks that
+    # measure the bot's own capacity against the emulator turn it off.
+    rate_limit: bool = True
     config_path: Path | None = None
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -160,6 +163,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if secret is not None and not re.match(r"^[A-Za-z0-9_-]{1,256}$", str(secret)):
         raise SettingsError("LANTIAN_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and -")
     media_dir = Path(str(pick("LANTIAN_MEDIA_DIR", "media", "dir", "media")))
+    rate_limit = pick("LANTIAN_RATE_LIMIT", "bot", "rate_limit", True)
+    if isinstance(rate_limit, str):
+        if rate_limit.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+            raise SettingsError(f"LANTIAN_RATE_LIMIT: expected true or false, got {rate_limit!r}")
+        rate_limit = rate_limit.lower() in ("1", "true", "yes", "on")
     return Settings(
         bot_token=str(token).strip() if token else None,
         telegram_api_url=api_url.rstrip("/"),
@@ -169,6 +177,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webhook_port=int(port_text),
         webhook_secret=str(secret) if secret else None,
         media_dir=media_dir,
+        rate_limit=bool(rate_limit),
         config_path=Path(config_path) if config_path else None,
         sections=sections,
     )

@@ -225,39 +225,37 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if item.file_size and item.file_size > limit:
         await message.reply_text(t(tn.lang, "intake.file_too_big", mb=limit // (1024 * 1024)))
         return
-    async with tn.svc.db.transaction() as session:
-        draft, data, _ = await load(session, tn)
-        full = not intake.can_add_photo(data, tn.svc.intake.max_photos)
-        # Tell once per album (or per single photo) that the extra ones were not kept.
-        told = full and message.media_group_id in data.get("capped_albums", [])
-        if full and message.media_group_id and not told:
-            data["capped_albums"] = [*data.get("capped_albums", []), message.media_group_id]
-            await save(session, tn, draft, data)
-    if full:
-        if not told:
-            await message.reply_text(t(tn.lang, "intake.too_many_photos",
-                                       limit=tn.svc.intake.max_photos))
-        return
     record = await _store_photo(tn, context, item.file_id, item.file_unique_id, mime)
     if record is None:
-        await message.reply_text(t(tn.lang, "intake.file_too_big",
-                                   mb=limit // (1024 * 1024)))
+        await message.reply_text(t(tn.lang, "intake.file_too_big", mb=limit // (1024 * 1024)))
         return
     caption = message.caption or ""
     analysis = analyze(caption, tn.svc.catalog.gazetteer) if caption.strip() else None
+    album = message.media_group_id
     async with tn.svc.db.transaction() as session:
         draft, data, expired = await load(session, tn)
-        record["latitude"], record["longitude"] = data.get("latitude"), data.get("longitude")
-        album_seen = _same_album_seen(data, message.media_group_id)
-        added = intake.can_add_photo(data, tn.svc.intake.max_photos) and intake.add_photo(
-            data, dict(record, media_group_id=message.media_group_id))
+        album_seen = _same_album_seen(data, album)
+        full = not intake.can_add_photo(data, tn.svc.intake.max_photos)
+        # Over the limit: say so once per album (or per single photo), keep nothing new.
+        told = full and album in data.get("capped_albums", [])
+        if full and album and not told:
+            data["capped_albums"] = [*data.get("capped_albums", []), album]
+        added = not full and intake.add_photo(data, dict(
+            record, media_group_id=album, latitude=data.get("latitude"),
+            longitude=data.get("longitude")))
         if analysis is not None:
             intake.add_text(data, caption, tn.svc.intake.max_text_chars)
             intake.apply_guess(data, analysis.category, analysis.subcategory, analysis.confidence)
             if analysis.grids:
                 intake.propose_place(data, analysis.places[0] if analysis.places else None,
                                      analysis.grids[0])
-        draft = await save(session, tn, draft, data)
+        if draft is None or added or analysis is not None or (full and not told):
+            draft = await save(session, tn, draft, data)
+    if full:
+        if not told:
+            await message.reply_text(t(tn.lang, "intake.too_many_photos",
+                                       limit=tn.svc.intake.max_photos))
+        return
     if album_seen and added:
         return  # one answer per album, given for its first photo
     prefix = t(tn.lang, "intake.photo_ok", count=len(data["photos"]),

@@ -13,7 +13,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from dispatch import intake
-from dispatch.reports import get_draft, submit_draft
+from dispatch.reports import submit_draft
 from handlers import resident_render as render
 from handlers.i18n import t
 from handlers.resident import Turn, ask_next, load, save, turn
@@ -30,26 +30,32 @@ def parse(data: str | None) -> tuple[int, str, str] | None:
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Apply a press to the draft it belongs to."""
+    """Apply a press to the draft it belongs to (one transaction), then answer."""
     query = update.callback_query
     tn = await turn(update, context)
     parsed = parse(query.data)
-    if parsed is None:
+    action = ACTIONS.get(parsed[1]) if parsed else None
+    if parsed is None or action is None:
         await query.answer(t(tn.lang, "button.invalid"), show_alert=True)
         return
-    draft_id, action, argument = parsed
-    async with tn.svc.db.sessions() as session:
-        current = await get_draft(session, tn.resident.user_id)
-    if (current is None or current.id != draft_id
-            or current.expires_at <= tn.svc.clock.now()):
-        await query.answer(t(tn.lang, "intake.draft_gone"), show_alert=True)
-        await _drop_keyboard(query)
-        return
-    handler = ACTIONS.get(action)
-    if handler is None:
-        await query.answer(t(tn.lang, "button.invalid"), show_alert=True)
-        return
-    await handler(tn, update, context, draft_id, argument)
+    draft_id, _, argument = parsed
+    async with tn.svc.db.transaction() as session:
+        draft, data, _ = await load(session, tn)
+        if draft is None or draft.id != draft_id:
+            talk = _gone
+        else:
+            talk = await action(session, tn, draft, data, argument)
+    await talk(tn, update, context)
+
+
+async def _gone(tn: Turn, update, context) -> None:
+    query = update.callback_query
+    await query.answer(t(tn.lang, "intake.draft_gone"), show_alert=True)
+    await _drop_keyboard(query)
+
+
+async def _invalid(tn: Turn, update, context) -> None:
+    await update.callback_query.answer(t(tn.lang, "button.invalid"), show_alert=True)
 
 
 async def _drop_keyboard(query) -> None:
@@ -59,117 +65,121 @@ async def _drop_keyboard(query) -> None:
         pass  # already without buttons, or too old to edit
 
 
-async def _category(tn: Turn, update, context, draft_id: int, argument: str) -> None:
-    query = update.callback_query
-    if argument not in intake.CATEGORIES:
-        await query.answer(t(tn.lang, "button.invalid"), show_alert=True)
-        return
-    async with tn.svc.db.transaction() as session:
-        draft, data, _ = await load(session, tn)
-        intake.choose_category(data, argument)
-        draft = await save(session, tn, draft, data)
-    await query.answer(render.category_label(tn.lang, argument))
-    await _drop_keyboard(query)
-    await ask_next(tn, draft, data, context)
+def _next_in_place(draft, data, toast: str | None = None):
+    """Answer the press and turn the pressed message into the next question.
 
-
-async def _place(tn: Turn, update, context, draft_id: int, argument: str) -> None:
-    query = update.callback_query
-    async with tn.svc.db.transaction() as session:
-        draft, data, _ = await load(session, tn)
-        intake.confirm_place(data, argument == "yes")
-        draft = await save(session, tn, draft, data)
-    await query.answer()
-    await _drop_keyboard(query)
-    await ask_next(tn, draft, data, context)
-
-
-async def _contact(tn: Turn, update, context, draft_id: int, argument: str) -> None:
-    query = update.callback_query
-    async with tn.svc.db.transaction() as session:
-        draft, data, _ = await load(session, tn)
-        data["allow_contact"] = not data.get("allow_contact")
-        draft = await save(session, tn, draft, data)
-    await query.answer(t(tn.lang, "intake.contact_yes" if data["allow_contact"]
-                         else "intake.contact_no"))
-    if intake.next_question(data) == "summary":
-        text, markup = render.summary(tn.lang, draft.id, data, tn.svc.catalog)
-        await query.edit_message_text(text, reply_markup=markup)
-
-
-async def _submit(tn: Turn, update, context, draft_id: int, argument: str) -> None:
-    query = update.callback_query
-    async with tn.svc.db.transaction() as session:
-        draft, data, _ = await load(session, tn)
+    A question with a reply keyboard (the location request) cannot be put on an existing
+    message, so then the pressed message only loses its buttons and a new one is sent.
+    """
+    async def talk(tn: Turn, update, context) -> None:
+        query = update.callback_query
+        await query.answer(toast)
         step = intake.next_question(data)
-        submitted = None
-        if draft is not None and step == "summary":
-            submitted = await submit_draft(session, draft, tn.resident, tn.svc.clock.now(),
-                                           tn.svc.catalog.router, tn.svc.salt)
-    if submitted is None:  # something is still missing: ask for it instead
-        await query.answer()
-        if draft is not None:
+        if step == "location":
+            await _drop_keyboard(query)
             await ask_next(tn, draft, data, context)
-        return
-    tn.svc.wake_outbox()
-    await query.answer(t(tn.lang, "intake.thanks_short"))
-    await _drop_keyboard(query)
-    await context.bot.send_message(tn.resident.chat_id, render.submitted(
-        tn.lang, submitted.case, data, tn.svc.catalog, submitted.merged))
+            return
+        text, markup = render.question(tn.lang, draft.id, data, step, tn.svc.catalog)
+        try:
+            await query.edit_message_text(text, reply_markup=markup)
+        except BadRequest as exc:
+            if "not modified" not in exc.message.lower():  # too old to edit: send it anew
+                await ask_next(tn, draft, data, context)
+    return talk
 
 
-async def _cancel(tn: Turn, update, context, draft_id: int, argument: str) -> None:
-    query = update.callback_query
-    async with tn.svc.db.transaction() as session:
-        draft, _, _ = await load(session, tn)
-        if draft is not None:
-            await session.delete(draft)
-    await query.answer()
-    await _drop_keyboard(query)
-    await context.bot.send_message(tn.resident.chat_id, t(tn.lang, "intake.cancelled"))
+async def _category(session, tn: Turn, draft, data, argument: str):
+    if argument not in intake.CATEGORIES:
+        return _invalid
+    intake.choose_category(data, argument)
+    draft = await save(session, tn, draft, data)
+    return _next_in_place(draft, data, render.category_label(tn.lang, argument))
 
 
-async def _edit(tn: Turn, update, context, draft_id: int, argument: str) -> None:
-    query = update.callback_query
+async def _place(session, tn: Turn, draft, data, argument: str):
+    if argument not in ("yes", "no"):
+        return _invalid
+    intake.confirm_place(data, argument == "yes")
+    draft = await save(session, tn, draft, data)
+    return _next_in_place(draft, data)
+
+
+async def _contact(session, tn: Turn, draft, data, argument: str):
+    data["allow_contact"] = not data.get("allow_contact")
+    draft = await save(session, tn, draft, data)
+    toast = t(tn.lang, "intake.contact_yes" if data["allow_contact"] else "intake.contact_no")
+    return _next_in_place(draft, data, toast)
+
+
+async def _submit(session, tn: Turn, draft, data, argument: str):
+    if intake.next_question(data) != "summary":  # something is still missing: ask for it
+        return _next_in_place(draft, data)
+    submitted = await submit_draft(session, draft, tn.resident, tn.svc.clock.now(),
+                                   tn.svc.catalog.router, tn.svc.salt)
+
+    async def talk(tn: Turn, update, context) -> None:
+        tn.svc.wake_outbox()
+        query = update.callback_query
+        await query.answer(t(tn.lang, "intake.thanks_short"))
+        await _drop_keyboard(query)
+        await context.bot.send_message(tn.resident.chat_id, render.submitted(
+            tn.lang, submitted.case, data, tn.svc.catalog, submitted.merged))
+    return talk
+
+
+async def _cancel(session, tn: Turn, draft, data, argument: str):
+    await session.delete(draft)
+
+    async def talk(tn: Turn, update, context) -> None:
+        await update.callback_query.answer()
+        await _drop_keyboard(update.callback_query)
+        await context.bot.send_message(tn.resident.chat_id, t(tn.lang, "intake.cancelled"))
+    return talk
+
+
+async def _edit(session, tn: Turn, draft, data, argument: str):
     if not argument:
-        await query.answer()
-        await query.edit_message_reply_markup(reply_markup=render.edit_menu(tn.lang, draft_id))
-        return
-    async with tn.svc.db.transaction() as session:
-        draft, data, _ = await load(session, tn)
-        if argument == "cat":
-            data["category_confirmed"] = False
-        elif argument == "loc":
-            data.update(latitude=None, longitude=None, grid_code=None, grid_confirmed=False,
-                        location_source=None, address_text=None, outside=False)
-        draft = await save(session, tn, draft, data)
-    await query.answer()
-    await _drop_keyboard(query)
-    if argument == "more":
-        await context.bot.send_message(tn.resident.chat_id, t(tn.lang, "intake.send_more"))
-        return
-    await ask_next(tn, draft, data, context)
+        async def menu(tn: Turn, update, context) -> None:
+            await update.callback_query.answer()
+            await update.callback_query.edit_message_reply_markup(
+                reply_markup=render.edit_menu(tn.lang, draft.id))
+        return menu
+    if argument == "cat":
+        data["category_confirmed"] = False
+    elif argument == "loc":
+        data.update(latitude=None, longitude=None, grid_code=None, grid_confirmed=False,
+                    location_source=None, address_text=None, outside=False)
+    elif argument == "more":
+        async def more(tn: Turn, update, context) -> None:
+            await update.callback_query.answer()
+            await _drop_keyboard(update.callback_query)
+            await context.bot.send_message(tn.resident.chat_id, t(tn.lang, "intake.send_more"))
+        return more
+    elif argument != "back":
+        return _invalid
+    draft = await save(session, tn, draft, data)
+    return _next_in_place(draft, data)
 
 
-async def _resume(tn: Turn, update, context, draft_id: int, argument: str) -> None:
-    query = update.callback_query
-    async with tn.svc.db.transaction() as session:
-        draft, data, _ = await load(session, tn)
-        draft = await save(session, tn, draft, data)
-    await query.answer()
-    await _drop_keyboard(query)
-    await ask_next(tn, draft, data, context)
+async def _resume(session, tn: Turn, draft, data, argument: str):
+    draft = await save(session, tn, draft, data)
+
+    async def talk(tn: Turn, update, context) -> None:
+        await update.callback_query.answer()
+        await _drop_keyboard(update.callback_query)
+        await ask_next(tn, draft, data, context)
+    return talk
 
 
-async def _restart(tn: Turn, update, context, draft_id: int, argument: str) -> None:
-    query = update.callback_query
-    async with tn.svc.db.transaction() as session:
-        draft, _, _ = await load(session, tn)
-        draft = await save(session, tn, draft, intake.new_draft(tn.svc.clock.now()))
-    await query.answer()
-    await _drop_keyboard(query)
-    await context.bot.send_message(tn.resident.chat_id, t(tn.lang, "intake.begin"),
-                                   reply_markup=render.location_keyboard(tn.lang))
+async def _restart(session, tn: Turn, draft, data, argument: str):
+    draft = await save(session, tn, draft, intake.new_draft(tn.svc.clock.now()))
+
+    async def talk(tn: Turn, update, context) -> None:
+        await update.callback_query.answer()
+        await _drop_keyboard(update.callback_query)
+        await context.bot.send_message(tn.resident.chat_id, t(tn.lang, "intake.begin"),
+                                       reply_markup=render.location_keyboard(tn.lang))
+    return talk
 
 
 ACTIONS = {

@@ -30,6 +30,8 @@ class Services:
     catalog: GridCatalog = field(default_factory=GridCatalog.empty)
     # Called after a transaction queued outbox rows, so delivery starts at once.
     wake_outbox: Callable[[], None] = _nothing
+    # Recent /lang choices: user id → (valid until, monotonic clock; language or None).
+    languages: dict[int, tuple[float, str | None]] = field(default_factory=dict)
     # Salt of residents' pseudonyms (anonymous ids); stable per deployment.
     salt: str = "lantian"
 

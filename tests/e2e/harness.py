@@ -30,8 +30,10 @@ ALICE = TgUser(1002, "Alice", "Smith", language_code="en")
 def settings_for(emulator: BotApiEmulator, db_url: str, media_dir: Path,
                  sections: dict[str, dict[str, Any]] | None = None) -> Settings:
     """Settings pointing the bot at `emulator` and `db_url`."""
+    sections = sections or {}
     return Settings(bot_token=emulator.token, telegram_api_url=emulator.url,
-                    database_url=db_url, media_dir=media_dir, sections=sections or {})
+                    database_url=db_url, media_dir=media_dir, sections=sections,
+                    rate_limit=sections.get("bot", {}).get("rate_limit", True))
 
 
 @dataclass
@@ -68,6 +70,17 @@ class BotHarness:
         return await self.emulator.wait_for(
             lambda m: not is_new(m) and (predicate is None or predicate(m)),
             chat_id=chat_id, timeout=timeout, count=count)
+
+    async def question(self, chat_id: int, timeout: float = 5.0) -> dict:
+        """The next question the bot put to `chat_id`: a message, new or edited in place, that
+        carries buttons or a keyboard (edits that only remove buttons are skipped)."""
+        def asks(message: dict[str, Any]) -> bool:
+            markup = message.get("reply_markup") or {}
+            return bool(markup.get("inline_keyboard") or markup.get("keyboard"))
+
+        [found] = await self.emulator.wait_for(asks, chat_id=chat_id, timeout=timeout)
+        self.last[chat_id] = found
+        return found
 
     async def reply(self, chat_id: int, timeout: float = 5.0,
                     predicate: Callable[[dict[str, Any]], bool] | None = None) -> dict:

@@ -45,7 +45,7 @@ async def test_photo_first_then_category_then_location(db_url: str, tmp_path: Pa
         question = await bot.reply(ZHANG.id)
         assert "照片已收到（1/5）" in question["text"] and "请选择问题类型" in question["text"]
         await bot.press(ZHANG, question, next(d for d in button_data(question) if "fireworks" in d))
-        ask_location = await bot.reply(ZHANG.id)
+        ask_location = await bot.question(ZHANG.id)
         keyboard = ask_location["reply_markup"]["keyboard"]
         assert keyboard[0][0]["request_location"] is True
         latitude, longitude = await point_in(bot.db, "wx-by-bm-01")
@@ -78,7 +78,7 @@ async def test_location_first_then_text_guess(db_url: str, tmp_path: Path) -> No
         confirm = await bot.reply(ZHANG.id)
         assert "焚烧" in confirm["text"] and "对吗" in confirm["text"]
         await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "burning" in d))
-        summary = await bot.reply(ZHANG.id)
+        summary = await bot.question(ZHANG.id)
         assert "烧秸秆" in summary["text"]
         await submit(bot, ZHANG, summary)
         [(report, case)] = await reports_of(bot, ZHANG.id)
@@ -90,10 +90,10 @@ async def test_place_named_in_text_is_confirmed(db_url: str, tmp_path: Path) -> 
         bot.emulator.send_text(ZHANG, "墨斗社区那边有人烧垃圾，烟熏得受不了")
         confirm = await bot.reply(ZHANG.id)
         await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "burning" in d))
-        place = await bot.reply(ZHANG.id)
+        place = await bot.question(ZHANG.id)
         assert "墨斗" in place["text"] and "吗" in place["text"]
         await bot.press_action(ZHANG, place, "place:yes")
-        summary = await bot.reply(ZHANG.id)
+        summary = await bot.question(ZHANG.id)
         await submit(bot, ZHANG, summary)
         [(report, case)] = await reports_of(bot, ZHANG.id)
         grid = bot.svc.catalog.router.get(case.grid_id)
@@ -105,9 +105,9 @@ async def test_place_denied_asks_for_location(db_url: str, tmp_path: Path) -> No
         bot.emulator.send_text(ZHANG, "墨斗社区有人放鞭炮")
         confirm = await bot.reply(ZHANG.id)
         await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "fireworks" in d))
-        place = await bot.reply(ZHANG.id)
+        place = await bot.question(ZHANG.id)
         await bot.press_action(ZHANG, place, "place:no")
-        ask = await bot.reply(ZHANG.id)
+        ask = await bot.question(ZHANG.id)
         assert ask["reply_markup"]["keyboard"][0][0]["request_location"] is True
 
 
@@ -118,7 +118,7 @@ async def test_venue_and_allow_contact_in_english(db_url: str, tmp_path: Path) -
         ack, question = await bot.replies(ALICE.id, 2)
         assert ack["text"].startswith("📍 Location received") and "What kind" in question["text"]
         await bot.press(ALICE, question, next(d for d in button_data(question) if "dust" in d))
-        summary = await bot.reply(ALICE.id)
+        summary = await bot.question(ALICE.id)
         assert "丰益农贸市场" in summary["text"] and "anonymous" in summary["text"]
         await bot.press_action(ALICE, summary, "contact")
         [edited] = await bot.edits(ALICE.id, predicate=lambda m: "Contact:" in m.get("text", ""))
@@ -139,7 +139,7 @@ async def test_deep_link_preselects_the_grid(db_url: str, tmp_path: Path) -> Non
         bot.emulator.send_text(ZHANG, "这里有人放鞭炮")
         confirm = await bot.reply(ZHANG.id)
         await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "fireworks" in d))
-        summary = await bot.reply(ZHANG.id)
+        summary = await bot.question(ZHANG.id)
         await submit(bot, ZHANG, summary)
         [(report, case)] = await reports_of(bot, ZHANG.id)
         assert bot.svc.catalog.router.get(case.grid_id).code == "wx-by-xh"
@@ -196,7 +196,7 @@ async def test_restart_in_the_middle_of_a_draft_loses_nothing(db_url: str, tmp_p
         question = await bot.reply(ZHANG.id)
         await bot.restart()
         await bot.press(ZHANG, question, next(d for d in button_data(question) if "dust" in d))
-        await bot.reply(ZHANG.id)
+        await bot.question(ZHANG.id)
         latitude, longitude = await point_in(bot.db, "wx-by-bm-02")
         bot.emulator.send_location(ZHANG, latitude, longitude)
         _, summary = await bot.replies(ZHANG.id, 2)
@@ -274,7 +274,7 @@ async def test_submit_before_complete_asks_for_what_is_missing(db_url: str,
         question = await bot.reply(ZHANG.id)
         draft = await draft_of(bot, ZHANG.id)
         await bot.press(ZHANG, question, f"rp:{draft.id}:submit", forged=True)
-        again = await bot.reply(ZHANG.id)
+        again = await bot.question(ZHANG.id)
         assert "请选择问题类型" in again["text"]
         assert await reports_of(bot, ZHANG.id) == []
 
@@ -314,6 +314,6 @@ async def test_my_lists_reports_with_state(db_url: str, tmp_path: Path) -> None:
         bot.emulator.send_text(ZHANG, "有人放烟花")
         confirm = await bot.reply(ZHANG.id)
         await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "fireworks" in d))
-        await submit(bot, ZHANG, await bot.reply(ZHANG.id))
+        await submit(bot, ZHANG, await bot.question(ZHANG.id))
         [listing] = await bot.say(ZHANG, "/my")
         assert "20261123-0001" in listing["text"] and "丰益社区" in listing["text"]
