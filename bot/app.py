@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 
 from bot.processing import PerChatUpdateProcessor
-from handlers import common, resident, resident_buttons
+from handlers import common, duty, official, resident, resident_buttons
 from handlers.flood import FloodGuard, flood_check
 from handlers.i18n import CATALOGUES, DEFAULT_LANGUAGE, t
 from handlers.services import Services
@@ -58,6 +58,9 @@ def register_handlers(application: Application) -> None:
     fresh = ~filters.UpdateType.EDITED & ~filters.FORWARDED
     add = application.add_handler
     add(TypeHandler(Update, flood_check), group=-1)
+    # Audiences with their own commands and buttons come before the residents' catch-alls.
+    for audience in (official, duty):
+        audience.register(application)
     # Commands.
     add(CommandHandler("start", resident.start_command, filters=private))
     add(CommandHandler("report", resident.report_command, filters=private & fresh))

@@ -22,7 +22,7 @@ from dispatch.catalog import load_catalog
 from dispatch.clock import Clock
 from handlers.services import Services
 from nlp import warm_up
-from schedules import sweeper
+from schedules import bulletins, reminders, sweeper
 from storage.db import Database
 from storage.migrate import current_revision, head_revision
 
@@ -98,6 +98,8 @@ class BotRuntime:
                           id="expire_drafts", max_instances=1, coalesce=True)
         scheduler.add_job(sweeper.refresh_grids, "interval", seconds=30, args=[svc, self.gap_m],
                           id="refresh_grids", max_instances=1, coalesce=True)
+        for jobs in (reminders, bulletins):
+            jobs.register_jobs(scheduler, svc)
         return scheduler
 
     async def _start_webhook(self, application: Application) -> None:

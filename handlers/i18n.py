@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from string import Formatter
 
-from handlers.locales import en, zh
+import handlers.locales as locales_package
 
 DEFAULT_LANGUAGE = "zh"
-CATALOGUES: dict[str, dict[str, str]] = {"zh": zh.MESSAGES, "en": en.MESSAGES}
+LANGUAGES = ("zh", "en")
+
+
+def _load_catalogues() -> dict[str, dict[str, str]]:
+    """Each language is `locales/<lang>.py` plus `locales/<lang>_<audience>.py` parts
+    (e.g. `zh_official.py`), merged; a key defined twice is a bug and fails loudly."""
+    names = [m.name for m in pkgutil.iter_modules(locales_package.__path__)]
+    catalogues: dict[str, dict[str, str]] = {}
+    for lang in LANGUAGES:
+        merged: dict[str, str] = {}
+        for name in sorted(n for n in names if n == lang or n.startswith(f"{lang}_")):
+            part = importlib.import_module(f"handlers.locales.{name}").MESSAGES
+            clash = set(part) & set(merged)
+            if clash:
+                raise RuntimeError(f"text keys defined twice in locales ({name}): {sorted(clash)}")
+            merged.update(part)
+        catalogues[lang] = merged
+    return catalogues
+
+
+CATALOGUES: dict[str, dict[str, str]] = _load_catalogues()
 
 
 def language_for(telegram_code: str | None, chosen: str | None = None) -> str:
