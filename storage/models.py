@@ -145,6 +145,10 @@ class Person(Base):
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     name: Mapped[str] = mapped_column(String(200))
     language: Mapped[str | None] = mapped_column(String(8))
+    # What the bot is waiting for from this person in their private chat, e.g.
+    # {"kind": "arrival", "case_id": 7}; ignored after `pending_until`.
+    pending: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    pending_until: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -246,6 +250,9 @@ class Case(Base):
     satisfaction: Mapped[str | None] = mapped_column(String(16))
     reopened_count: Mapped[int] = mapped_column(Integer, default=0)
     report_count: Mapped[int] = mapped_column(Integer, default=1)
+    # The outbox row of the message posted in the patrol chat (its buttons are edited later).
+    dispatch_outbox_id: Mapped[int | None] = mapped_column(Integer)
+    dispatch_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -284,6 +291,7 @@ class Report(Base):
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    satisfaction: Mapped[str | None] = mapped_column(String(16))  # satisfied | unsatisfied
 
     photos: Mapped[list[ReportPhoto]] = relationship(
         back_populates="report", cascade="all, delete-orphan", lazy="selectin"

@@ -1,0 +1,107 @@
+"""Who is on duty in a grid at a moment, and who may act on a grid's cases.
+
+On duty: patrol members of the grid whose shift covers the moment (or who are always on
+call); during a `high` sensitive window every patrol member of the grid ("all hands").
+Nobody: the grid's leaders; still nobody: the same question one level up, to the top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dispatch.clock import to_local
+from dispatch.routing import Router
+from dispatch.shifts import ShiftSpec, is_on_duty
+from storage.models import Membership, Person, Role
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person in a grid's roster."""
+
+    person_id: int
+    telegram_id: int
+    name: str
+    language: str | None
+    role: str
+    grid_id: int
+
+
+@dataclass(frozen=True)
+class Duty:
+    """Who answers for a grid now, and how they were found."""
+
+    members: tuple[Member, ...]
+    grid_id: int | None  # the grid whose people they are (an ancestor after a fallback)
+    source: str  # shift | all_hands | leader | none
+
+
+def _specs(membership: Membership) -> list[ShiftSpec]:
+    return [ShiftSpec(s.weekdays, s.on_date, s.start_minute, s.end_minute)
+            for s in membership.shifts]
+
+
+async def roster(session: AsyncSession, grid_ids: list[int],
+                 roles: tuple[str, ...] | None = None) -> list[tuple[Membership, Person]]:
+    """Memberships (with shifts) and people of these grids."""
+    query = (select(Membership, Person).join(Person, Membership.person_id == Person.id)
+             .where(Membership.grid_id.in_(grid_ids)).order_by(Person.name, Person.id))
+    if roles:
+        query = query.where(Membership.role.in_(roles))
+    return [(m, p) for m, p in (await session.execute(query)).all()]
+
+
+def _member(membership: Membership, person: Person) -> Member:
+    return Member(person.id, person.telegram_id, person.name, person.language, membership.role,
+                  membership.grid_id)
+
+
+async def on_duty(session: AsyncSession, grid_id: int | None, moment: datetime, router: Router,
+                  *, all_hands: bool = False) -> Duty:
+    """Who is on duty for `grid_id` at `moment` (see the module docstring for the fallbacks)."""
+    local = to_local(moment)
+    chain = [grid_id] + [g.id for g in router.ancestors(grid_id)] if grid_id else []
+    for current in chain:
+        rows = await roster(session, [current], (Role.PATROL, Role.LEADER))
+        patrols = [(m, p) for m, p in rows if m.role == Role.PATROL]
+        if all_hands and patrols:
+            return Duty(tuple(_member(m, p) for m, p in patrols), current, "all_hands")
+        now_on = [(m, p) for m, p in patrols if is_on_duty(_specs(m), m.always_on_call, local)]
+        if now_on:
+            return Duty(tuple(_member(m, p) for m, p in now_on), current, "shift")
+        leaders = [(m, p) for m, p in rows if m.role == Role.LEADER]
+        if leaders:
+            return Duty(tuple(_member(m, p) for m, p in leaders), current, "leader")
+    return Duty((), None, "none")
+
+
+async def leaders_of(session: AsyncSession, grid_id: int, router: Router) -> list[Member]:
+    """The grid's leaders, or the nearest ancestor's."""
+    for current in [grid_id] + [g.id for g in router.ancestors(grid_id)]:
+        rows = await roster(session, [current], (Role.LEADER,))
+        if rows:
+            return [_member(m, p) for m, p in rows]
+    return []
+
+
+async def may_act(session: AsyncSession, telegram_id: int, grid_id: int | None,
+                  router: Router) -> Member | None:
+    """The membership that lets this person act on a case of `grid_id`: a patrol member of
+    the grid, or a leader (or admin) of the grid or of any grid above it. None: refused."""
+    if grid_id is None:
+        return None
+    above = [g.id for g in router.ancestors(grid_id)]
+    query = (select(Membership, Person).join(Person, Membership.person_id == Person.id)
+             .where(Person.telegram_id == telegram_id,
+                    Membership.grid_id.in_([grid_id, *above])))
+    best: Member | None = None
+    for membership, person in (await session.execute(query)).all():
+        if membership.role == Role.PATROL and membership.grid_id == grid_id:
+            return _member(membership, person)
+        if membership.role in (Role.LEADER, Role.ADMIN):
+            best = best or _member(membership, person)
+    return best
