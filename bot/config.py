@@ -7,6 +7,9 @@ from typing import Any
 
 from bot.settings import Settings, SettingsError, parse_duration
 from dispatch.intake import IntakeRules
+from dispatch.sla import SlaRules, parse_work_hours
+from schedules.calendar import CalendarConfigError, WorkCalendar
+from schedules.windows import WindowConfigError, WindowRule, load_rules
 
 
 def _int(section: Mapping[str, Any], name: str, key: str, default: int, low: int = 1) -> int:
@@ -47,3 +50,57 @@ def routing_gap_m(settings: Settings) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise SettingsError(f"[routing] gap_m: expected metres ≥ 0, got {value!r}")
     return float(value)
+
+
+def work_calendar(settings: Settings, warn=None) -> WorkCalendar:
+    """`[calendar]`: working-day overrides and working hours (see schedules/README.md)."""
+    try:
+        return WorkCalendar.from_config(settings.section("calendar"), warn)
+    except CalendarConfigError as exc:
+        raise SettingsError(str(exc)) from None
+
+
+def window_rules(settings: Settings) -> list[WindowRule]:
+    """`[windows]`: sensitive windows (defaults for China unless configured)."""
+    try:
+        return load_rules(settings.sections)
+    except WindowConfigError as exc:
+        raise SettingsError(f"[windows] {exc}") from None
+
+
+def sla_rules(settings: Settings, calendar: WorkCalendar) -> SlaRules:
+    """`[sla]` ack, on_site_workday, on_site_offhours, resolve, work_hours, sweep,
+    arrival_distance_m; `[escalation]` interval."""
+    section = settings.section("sla")
+    _check_keys(section, "sla", {"ack", "on_site_workday", "on_site_offhours", "resolve",
+                                  "work_hours", "sweep", "arrival_distance_m"})
+    escalation = settings.section("escalation")
+    _check_keys(escalation, "escalation", {"interval"})
+    defaults = SlaRules()
+
+    def duration(key: str, default) -> Any:
+        return parse_duration(section[key], f"[sla] {key}") if key in section else default
+
+    work_hours = calendar.work_hours
+    if "work_hours" in section:
+        try:
+            work_hours = parse_work_hours(section["work_hours"])
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+    distance = section.get("arrival_distance_m", defaults.arrival_distance_m)
+    if isinstance(distance, bool) or not isinstance(distance, int | float) or distance <= 0:
+        raise SettingsError(f"[sla] arrival_distance_m: expected metres > 0, got {distance!r}")
+    rules = SlaRules(
+        ack=duration("ack", defaults.ack),
+        on_site_workday=duration("on_site_workday", defaults.on_site_workday),
+        on_site_offhours=duration("on_site_offhours", defaults.on_site_offhours),
+        resolve=duration("resolve", defaults.resolve),
+        work_hours=work_hours,
+        sweep=duration("sweep", defaults.sweep),
+        escalation_interval=(parse_duration(escalation["interval"], "[escalation] interval")
+                             if "interval" in escalation else defaults.escalation_interval),
+        arrival_distance_m=float(distance),
+    )
+    if rules.sweep.total_seconds() < 0.2:
+        raise SettingsError("[sla] sweep: at least 200ms")
+    return rules

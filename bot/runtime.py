@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application, set_command_menus
-from bot.config import intake_rules, routing_gap_m
+from bot.config import intake_rules, routing_gap_m, sla_rules, window_rules, work_calendar
 from bot.delivery import OutboxWorker
 from bot.settings import Settings, SettingsError
 from bot.webhook import build_webhook_app, webhook_secret
@@ -56,8 +56,12 @@ class BotRuntime:
         self.settings = settings
         self._own_db = db is None
         self.db = db or Database(settings.database_url)
+        missing_years: set[int] = set()
+        calendar = work_calendar(settings, warn=missing_years.add)
         self.services = Services(settings=settings, db=self.db, clock=clock or Clock(),
                                  intake=intake_rules(settings),
+                                 calendar=calendar, sla=sla_rules(settings, calendar),
+                                 windows=window_rules(settings), missing_years=missing_years,
                                  salt=settings.bot_token.split(":")[0] if settings.bot_token
                                  else "lantian")
         self.gap_m = routing_gap_m(settings)

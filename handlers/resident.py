@@ -21,6 +21,7 @@ from telegram.ext import ContextTypes
 from dispatch import intake
 from dispatch.clock import to_local
 from dispatch.reports import Resident, drop_draft, get_draft, my_reports, save_draft
+from handlers import pending
 from handlers import resident_render as render
 from handlers.i18n import t
 from handlers.people import user_language
@@ -146,6 +147,8 @@ async def my_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 # ----------------------------------------------------------------------------- inputs
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A free text: a description, a place, or the start of a tip."""
+    if await pending.route(update, context):
+        return
     tn = await turn(update, context)
     text = tn.message.text or ""
     if not intake.meaningful_text(text):
@@ -182,6 +185,8 @@ async def _take_text(session, tn: Turn, draft: Draft | None, data: dict[str, Any
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A shared location or venue: the point decides the grid."""
+    if await pending.route(update, context):
+        return
     tn = await turn(update, context)
     venue = tn.message.venue
     location = venue.location if venue else tn.message.location
@@ -212,6 +217,8 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A photo (or an image sent as a file), kept as evidence; albums answer once."""
+    if await pending.route(update, context):
+        return
     tn = await turn(update, context)
     message = tn.message
     if message.photo:

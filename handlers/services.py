@@ -11,6 +11,9 @@ from bot.settings import Settings
 from dispatch.catalog import GridCatalog
 from dispatch.clock import Clock
 from dispatch.intake import IntakeRules
+from dispatch.sla import SlaRules
+from schedules.calendar import WorkCalendar
+from schedules.windows import WindowRule, default_rules
 from storage.db import Database
 
 
@@ -26,6 +29,11 @@ class Services:
     db: Database
     clock: Clock
     intake: IntakeRules = field(default_factory=IntakeRules)
+    sla: SlaRules = field(default_factory=SlaRules)
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    windows: list[WindowRule] = field(default_factory=default_rules)
+    # Years the calendar had to guess (Mon–Fri) and the admins were not told about yet.
+    missing_years: set[int] = field(default_factory=set)
     # Swapped as a whole when grids are re-imported (see dispatch.catalog).
     catalog: GridCatalog = field(default_factory=GridCatalog.empty)
     # Called after a transaction queued outbox rows, so delivery starts at once.
