@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 
 from bot.processing import PerChatUpdateProcessor
-from handlers import common, duty, official, resident, resident_buttons
+from handlers import common, duty, official, patrol, resident, resident_buttons
 from handlers.flood import FloodGuard, flood_check
 from handlers.i18n import CATALOGUES, DEFAULT_LANGUAGE, t
 from handlers.services import Services
@@ -59,7 +59,7 @@ def register_handlers(application: Application) -> None:
     add = application.add_handler
     add(TypeHandler(Update, flood_check), group=-1)
     # Audiences with their own commands and buttons come before the residents' catch-alls.
-    for audience in (official, duty):
+    for audience in (patrol, official, duty):
         audience.register(application)
     # Commands.
     add(CommandHandler("start", resident.start_command, filters=private))

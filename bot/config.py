@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.settings import Settings, SettingsError, parse_duration
+from dispatch.cases import DEFAULT_DEDUP, DedupRule
 from dispatch.intake import IntakeRules
 from dispatch.sla import SlaRules, parse_work_hours
 from schedules.calendar import CalendarConfigError, WorkCalendar
@@ -103,4 +104,23 @@ def sla_rules(settings: Settings, calendar: WorkCalendar) -> SlaRules:
     )
     if rules.sweep.total_seconds() < 0.2:
         raise SettingsError("[sla] sweep: at least 200ms")
+    return rules
+
+
+def dedup_rules(settings: Settings) -> dict[str, DedupRule]:
+    """`[dedup.<category>]` radius_m and window: when a report joins an open case."""
+    section = settings.section("dedup")
+    _check_keys(section, "dedup", set(DEFAULT_DEDUP))
+    rules = dict(DEFAULT_DEDUP)
+    for category, raw in section.items():
+        name = f"dedup.{category}"
+        if not isinstance(raw, dict):
+            raise SettingsError(f"[{name}] must be a table with radius_m and window")
+        _check_keys(raw, name, {"radius_m", "window"})
+        radius = raw.get("radius_m", rules[category].radius_m)
+        if isinstance(radius, bool) or not isinstance(radius, int | float) or radius < 0:
+            raise SettingsError(f"[{name}] radius_m: expected metres ≥ 0, got {radius!r}")
+        window = (parse_duration(raw["window"], f"[{name}] window") if "window" in raw
+                  else rules[category].window)
+        rules[category] = DedupRule(float(radius), window)
     return rules

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 # warn on every call that a typed method exists.
 warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUserWarning)
 NOT_MODIFIED = "message is not modified"
+ADMIN_ALERT = "undeliverable_alert"
 
 
 def _retry_after(exc: RetryAfter) -> timedelta:
@@ -164,6 +165,26 @@ class OutboxWorker:
         log.warning("outbox row %s to chat %s undeliverable: %s", row.id, row.chat_id, error)
         async with self.db.transaction() as session:
             await outbox.mark_undeliverable(session, row, error)
+            if row.purpose != ADMIN_ALERT:
+                await self._alert_admins(session, row, error)
+
+    async def _alert_admins(self, session, row: OutboxMessage, error: str) -> None:
+        """Tell the admins, at most once per chat and day, that a chat cannot be reached."""
+        from dispatch.clock import to_local
+        from dispatch.duty import admins
+        from handlers.i18n import language_for, t
+
+        day = f"{to_local(datetime.now(UTC)):%Y-%m-%d}"
+        for admin in await admins(session):
+            if admin.telegram_id == row.chat_id:
+                continue
+            lang = language_for(None, admin.language)
+            await outbox.enqueue(session, outbox.Outgoing(
+                chat_id=admin.telegram_id, method="sendMessage", purpose=ADMIN_ALERT,
+                dedup_key=f"undeliverable:{row.chat_id}:{day}:{admin.telegram_id}",
+                payload={"text": t(lang, "outbox.undeliverable", chat_id=row.chat_id,
+                                   purpose=row.purpose, error=error[:200])}))
+        self.wake()
 
 
 def _message_id(result: Any) -> int | None:

@@ -10,20 +10,20 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from shapely.geometry import shape
 from sqlalchemy import select
 
-from bot.emulator import BotApiEmulator, TgUser
+from bot.emulator import BotApiEmulator, TgChat, TgUser
 from bot.runtime import BotRuntime
 from bot.settings import Settings
 from dispatch.clock import ManualClock
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Grid
+from storage.models import Grid, Membership, Person
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -46,6 +46,35 @@ class Transcript:
         for line in lines[self.printed:]:
             print(f"  {line}", flush=True)
         self.printed = len(lines)
+
+
+async def town_chats(emulator: BotApiEmulator, db: Database) -> dict[str, TgChat]:
+    """Make the emulator know the town's patrol and official group chats, with the roster's
+    people as members (Telegram knows them because they exist). Keyed by grid code (patrol
+    chats) and `official:<chat id>`."""
+    async with db.sessions() as session:
+        grids = (await session.execute(select(Grid))).scalars().all()
+        people = (await session.execute(
+            select(Person, Membership.grid_id, Membership.role)
+            .join(Membership, Membership.person_id == Person.id))).all()
+    chats: dict[str, TgChat] = {}
+    for grid in grids:
+        if grid.patrol_chat_id:
+            chat = TgChat(grid.patrol_chat_id, "supergroup", f"{grid.name}巡查群")
+            emulator.add_chat(chat)
+            chats[grid.code] = chat
+        for official in grid.official_chats:
+            chat = TgChat(official.chat_id, "supergroup", f"{grid.name}工作群")
+            emulator.add_chat(chat)
+            chats[f"official:{official.chat_id}"] = chat
+    by_id = {grid.id: grid for grid in grids}
+    for person, grid_id, _role in people:
+        user = TgUser(person.telegram_id, person.name)
+        emulator.add_chat(user)
+        grid = by_id.get(grid_id)
+        if grid is not None and grid.code in chats:
+            emulator.add_group_member(chats[grid.code], user)
+    return chats
 
 
 async def point_in(db: Database, code: str) -> tuple[float, float]:
@@ -80,6 +109,60 @@ async def resident_reports_fireworks(bot: BotApiEmulator, db: Database, show: Tr
     show.flush()
 
 
+PATROL_DAY = TgUser(6100000101, "张建国")
+PATROL_NIGHT = TgUser(6100000102, "李秀英")
+
+
+def _button(message: dict, suffix_or_prefix: str) -> str:
+    for row in message["reply_markup"]["inline_keyboard"]:
+        for button in row:
+            data = button["callback_data"]
+            if data.startswith(suffix_or_prefix) or data.endswith(suffix_or_prefix):
+                return data
+    raise LookupError(f"no button {suffix_or_prefix!r} in {message.get('text')!r}")
+
+
+async def patrol_handles_the_case(bot: BotApiEmulator, db: Database, clock: ManualClock,
+                                  chats: dict[str, TgChat], show: Transcript) -> None:
+    """The case reaches the patrol chat; 接单, 到场 (private location), 办结; the resident
+    hears each step and rates the outcome."""
+    show.heading("派单到白马第一网格巡查群（除夕夜：全员在岗）")
+    patrol_chat = chats["wx-by-bm-01"]
+    card, _pin = await bot.wait_for(chat_id=patrol_chat.id, timeout=10, count=2)
+    show.flush()
+    show.heading("网格员接单、到场、办结")
+    clock.advance(timedelta(minutes=4))
+    bot.press_button(PATROL_NIGHT, card, _button(card, "cs:ack:"))
+    await bot.wait_for(chat_id=RESIDENT.id, timeout=10,
+                       predicate=lambda m: "接单" in (m.get("text") or ""))
+    [card] = await bot.wait_for(lambda m: "cs:arr:" in str(m.get("reply_markup")),
+                                chat_id=patrol_chat.id, timeout=10)
+    bot.press_button(PATROL_NIGHT, card, _button(card, "cs:arr:"))
+    await bot.wait_for(chat_id=PATROL_NIGHT.id, timeout=10)
+    clock.advance(timedelta(minutes=15))
+    latitude, longitude = await point_in(db, "wx-by-bm-01")
+    bot.send_location(PATROL_NIGHT, latitude + 0.0004, longitude)
+    await bot.wait_for(chat_id=RESIDENT.id, timeout=10,
+                       predicate=lambda m: "到达现场" in (m.get("text") or ""))
+    [card] = await bot.wait_for(lambda m: "cs:res:" in str(m.get("reply_markup"))
+                                and "到场" in (m.get("caption") or m.get("text") or ""),
+                                chat_id=patrol_chat.id, timeout=10)
+    bot.press_button(PATROL_NIGHT, card, _button(card, "cs:res:"))
+    await bot.wait_for(lambda m: "cs:out:" in str(m.get("reply_markup")),
+                       chat_id=patrol_chat.id, timeout=10)
+    clock.advance(timedelta(minutes=10))
+    card = bot.message(patrol_chat.id, card["message_id"])
+    bot.press_button(PATROL_NIGHT, card, _button(card, ":stopped"))
+    outcome = (await bot.wait_for(chat_id=RESIDENT.id, timeout=10,
+                                  predicate=lambda m: "已办结" in (m.get("text") or "")))[0]
+    show.flush()
+    show.heading("居民收到处理结果并评价")
+    bot.press_button(RESIDENT, outcome, _button(outcome, ":y"))
+    await bot.wait_for(chat_id=RESIDENT.id, timeout=10,
+                       predicate=lambda m: "感谢您的评价" in (m.get("text") or ""))
+    show.flush()
+
+
 async def main() -> int:
     """Run the scripted demo; 0 when every step got its answer."""
     logging.getLogger().setLevel(logging.WARNING)
@@ -98,11 +181,13 @@ async def main() -> int:
             settings = Settings(bot_token=emulator.token, telegram_api_url=emulator.url,
                                 database_url=db_url, media_dir=Path(tmp) / "media")
             show = Transcript(emulator)
+            chats = await town_chats(emulator, db)
             runtime = BotRuntime(settings, db=db, clock=clock)
             await runtime.start()
             try:
                 await resident_reports_fireworks(emulator, db, show)
-            except TimeoutError as exc:
+                await patrol_handles_the_case(emulator, db, clock, chats, show)
+            except (TimeoutError, LookupError) as exc:
                 show.flush()
                 print(f"\ndemo step failed: {exc}", file=sys.stderr)
                 return 1

@@ -14,7 +14,14 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application, set_command_menus
-from bot.config import intake_rules, routing_gap_m, sla_rules, window_rules, work_calendar
+from bot.config import (
+    dedup_rules,
+    intake_rules,
+    routing_gap_m,
+    sla_rules,
+    window_rules,
+    work_calendar,
+)
 from bot.delivery import OutboxWorker
 from bot.settings import Settings, SettingsError
 from bot.webhook import build_webhook_app, webhook_secret
@@ -62,6 +69,7 @@ class BotRuntime:
                                  intake=intake_rules(settings),
                                  calendar=calendar, sla=sla_rules(settings, calendar),
                                  windows=window_rules(settings), missing_years=missing_years,
+                                 dedup=dedup_rules(settings),
                                  salt=settings.bot_token.split(":")[0] if settings.bot_token
                                  else "lantian")
         self.gap_m = routing_gap_m(settings)
@@ -102,6 +110,9 @@ class BotRuntime:
                           id="expire_drafts", max_instances=1, coalesce=True)
         scheduler.add_job(sweeper.refresh_grids, "interval", seconds=30, args=[svc, self.gap_m],
                           id="refresh_grids", max_instances=1, coalesce=True)
+        scheduler.add_job(sweeper.escalate_cases, "interval",
+                          seconds=svc.sla.sweep.total_seconds(), args=[svc],
+                          id="escalate_cases", max_instances=1, coalesce=True)
         for jobs in (reminders, bulletins):
             jobs.register_jobs(scheduler, svc)
         return scheduler

@@ -105,3 +105,13 @@ async def may_act(session: AsyncSession, telegram_id: int, grid_id: int | None,
         if membership.role in (Role.LEADER, Role.ADMIN):
             best = best or _member(membership, person)
     return best
+
+
+async def admins(session: AsyncSession) -> list[Member]:
+    """Everyone with the admin role in any grid, once each."""
+    query = (select(Membership, Person).join(Person, Membership.person_id == Person.id)
+             .where(Membership.role == Role.ADMIN).order_by(Person.id))
+    found: dict[int, Member] = {}
+    for membership, person in (await session.execute(query)).all():
+        found.setdefault(person.id, _member(membership, person))
+    return list(found.values())

@@ -135,7 +135,8 @@ async def mark_retry(session: AsyncSession, outbox_id: int, attempts: int, error
 
 
 async def mark_undeliverable(session: AsyncSession, row: OutboxMessage, error: str) -> None:
-    """Telegram refused for good (chat not found, bot blocked): record it for the admins."""
+    """Telegram refused for good (chat not found, bot blocked): record it (an audit event);
+    `bot/delivery.py` also tells the admins."""
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(
         state=OutboxState.UNDELIVERABLE, attempts=OutboxMessage.attempts + 1,
         last_error=error[:500]))

@@ -14,11 +14,9 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.clock import to_local
+from dispatch.cases import CaseContext, place_report
 from dispatch.intake import anonymous_id
-from dispatch.routing import Router
-from storage.counters import next_case_number
-from storage.models import Case, CaseState, Draft, Event, Report, ReportPhoto
+from storage.models import Case, Draft, Report, ReportPhoto
 
 
 @dataclass(frozen=True)
@@ -75,48 +73,45 @@ async def expired_drafts(session: AsyncSession, now: datetime, limit: int = 100)
 
 
 async def submit_draft(session: AsyncSession, draft: Draft, resident: Resident, now: datetime,
-                       router: Router, salt: str) -> Submitted:
-    """Turn a complete draft into a report and a new case (state NEW), and drop the draft."""
+                       ctx: CaseContext, salt: str) -> Submitted:
+    """Turn a complete draft into a report, place it (a new dispatched case, or joined to an
+    open duplicate), and drop the draft — all in the caller's transaction."""
     data = draft.data
+    router = ctx.router
     grid = router.by_code(data["grid_code"]) if data.get("grid_code") else None
     if grid is None and data.get("latitude") is not None:
         grid = router.locate(data["latitude"], data["longitude"]).grid
     if grid is None:
         grid = router.root
-    number = await next_case_number(session, to_local(now).date())
-    case = Case(number=number, grid_id=grid.id if grid else None, category=data["category"],
-                subcategory=data.get("subcategory"), state=CaseState.NEW,
-                latitude=data.get("latitude"), longitude=data.get("longitude"),
-                address_text=data.get("address_text"), created_at=now, updated_at=now)
-    session.add(case)
-    await session.flush()
     report = Report(
-        case_id=case.id, reporter_user_id=resident.user_id, reporter_chat_id=resident.chat_id,
+        reporter_user_id=resident.user_id, reporter_chat_id=resident.chat_id,
         reporter_name=resident.name if data.get("allow_contact") else None,
         reporter_language=resident.language, anonymous_id=anonymous_id(resident.user_id, salt),
         allow_contact=bool(data.get("allow_contact")), text=data.get("text"),
         category=data["category"], subcategory=data.get("subcategory"),
         confidence=data.get("confidence"), latitude=data.get("latitude"),
         longitude=data.get("longitude"), location_source=data.get("location_source"),
-        address_text=data.get("address_text"), grid_id=case.grid_id,
+        address_text=data.get("address_text"), grid_id=grid.id if grid else None,
         received_at=datetime.fromisoformat(data["started_at"]) if data.get("started_at") else now,
         submitted_at=now,
     )
     for photo in data.get("photos", []):
+        # Evidence: where the resident was; a photo sent before the location gets the report's.
+        latitude = photo.get("latitude") if photo.get("latitude") is not None \
+            else data.get("latitude")
+        longitude = photo.get("longitude") if photo.get("longitude") is not None \
+            else data.get("longitude")
         report.photos.append(ReportPhoto(
             file_id=photo["file_id"], file_unique_id=photo.get("file_unique_id"),
             sha256=photo.get("sha256"), path=photo.get("path"), size_bytes=photo.get("size"),
             mime_type=photo.get("mime"),
             received_at=datetime.fromisoformat(photo["received_at"]),
-            latitude=photo.get("latitude"), longitude=photo.get("longitude")))
+            latitude=latitude, longitude=longitude))
     session.add(report)
     await session.flush()
-    session.add(Event(case_id=case.id, kind="created", actor_user_id=None, chat_id=None, at=now,
-                      data={"report_id": report.id, "anonymous_id": report.anonymous_id,
-                            "grid": grid.code if grid else None,
-                            "outside": bool(data.get("outside"))}))
+    case, merged = await place_report(session, report, now, ctx)
     await session.delete(draft)
-    return Submitted(case=case, report=report)
+    return Submitted(case=case, report=report, merged=merged)
 
 
 async def my_reports(session: AsyncSession, user_id: int, limit: int = 10) -> list[tuple[Report, Case]]:

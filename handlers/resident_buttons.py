@@ -16,6 +16,7 @@ from dispatch import intake
 from dispatch.reports import submit_draft
 from handlers import resident_render as render
 from handlers.i18n import t
+from handlers.notifier import OutboxNotifier
 from handlers.resident import Turn, ask_next, load, save, turn
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ async def _submit(session, tn: Turn, draft, data, argument: str):
     if intake.next_question(data) != "summary":  # something is still missing: ask for it
         return _next_in_place(draft, data)
     submitted = await submit_draft(session, draft, tn.resident, tn.svc.clock.now(),
-                                   tn.svc.catalog.router, tn.svc.salt)
+                                   OutboxNotifier(tn.svc).context(), tn.svc.salt)
 
     async def talk(tn: Turn, update, context) -> None:
         tn.svc.wake_outbox()

@@ -121,7 +121,9 @@ def submitted(lang: str, case: Case, data: dict[str, Any], catalog: GridCatalog,
     """The thank-you with the case number and what happens next."""
     grid = catalog.router.get(case.grid_id)
     key = "intake.submitted_merged" if merged else "intake.submitted"
-    text = t(lang, key, number=case.number, grid=grid.name if grid else t(lang, "intake.duty_desk"))
+    deadline = f"{to_local(case.on_site_deadline):%H:%M}" if case.on_site_deadline else "—"
+    text = t(lang, key, number=case.number, deadline=deadline,
+             grid=grid.name if grid else t(lang, "intake.duty_desk"))
     if data.get("outside"):
         text += "\n" + t(lang, "intake.submitted_outside")
     return text

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from telegram.ext import ContextTypes
 
 from bot.settings import Settings
+from dispatch.cases import DEFAULT_DEDUP, DedupRule
 from dispatch.catalog import GridCatalog
 from dispatch.clock import Clock
 from dispatch.intake import IntakeRules
@@ -32,6 +33,7 @@ class Services:
     sla: SlaRules = field(default_factory=SlaRules)
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     windows: list[WindowRule] = field(default_factory=default_rules)
+    dedup: dict[str, DedupRule] = field(default_factory=lambda: dict(DEFAULT_DEDUP))
     # Years the calendar had to guess (Mon–Fri) and the admins were not told about yet.
     missing_years: set[int] = field(default_factory=set)
     # Swapped as a whole when grids are re-imported (see dispatch.catalog).

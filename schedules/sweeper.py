@@ -39,3 +39,22 @@ async def refresh_grids(svc: Services, gap_m: float) -> bool:
     svc.catalog = fresh
     log.info("grid catalogue reloaded: %d grids", len(fresh.router))
     return True
+
+
+async def escalate_cases(svc: Services) -> int:
+    """One pass of the escalation ladder over overdue cases (see dispatch.escalation)."""
+    from dispatch.duty import admins
+    from dispatch.escalation import sweep
+    from handlers.notifier import OutboxNotifier
+
+    notifier = OutboxNotifier(svc)
+    async with svc.db.transaction() as session:
+        steps = await sweep(session, svc.clock.now(), notifier.context())
+        # Years the working-day calendar had to guess: tell the admins once per year.
+        while svc.missing_years:
+            year = svc.missing_years.pop()
+            await notifier.calendar_missing(session, year, await admins(session))
+            steps += 1
+    if steps:
+        svc.wake_outbox()
+    return steps

@@ -97,7 +97,7 @@ MESSAGES: dict[str, str] = {
     'intake.edit_more': 'Add photos or text',
     'intake.back': 'Back',
     'intake.send_more': 'Just send the photos or text to add; I will show the summary again.',
-    'intake.submitted': '✅ Report received, number {number}.\nIt went to the patrol of {grid}: on site within 30 minutes on workdays, 1 hour at night and on holidays. You will hear here when it is taken, when they arrive and the outcome; /my shows your reports. Thank you for keeping the sky blue!',
+    'intake.submitted': '✅ Report received, number {number}.\nIt went to the patrol on duty in {grid}, who must be on site by {deadline}. You will hear here when it is taken, when they arrive and the outcome; /my shows your reports. Thank you for keeping the sky blue!',
     'intake.submitted_merged': '✅ Report received. Someone nearby reported the same thing; yours joined case {number} ({grid}) and you will hear the outcome too. /my shows your reports. Thank you for keeping the sky blue!',
     'intake.submitted_outside': '(The place is outside the grids; the duty desk will check it.)',
     'intake.thanks_short': 'Submitted, thank you!',

@@ -95,7 +95,7 @@ MESSAGES: dict[str, str] = {
     'intake.edit_more': '补充照片或描述',
     'intake.back': '返回',
     'intake.send_more': '请直接发送要补充的照片或文字，发完会再给您确认。',
-    'intake.submitted': '✅ 举报已受理，编号 {number}。\n已转给{grid}的网格员，工作日30分钟、夜间和节假日1小时内到场。接单、到场和处理结果都会在这里告诉您，也可以发送 /my 查看。感谢您守护蓝天！',
+    'intake.submitted': '✅ 举报已受理，编号 {number}。\n已派给{grid}的当班网格员，要求 {deadline} 前到场。接单、到场和处理结果都会在这里告诉您，也可以发送 /my 查看。感谢您守护蓝天！',
     'intake.submitted_merged': '✅ 举报已受理。附近已有人举报同一情况，已并入工单 {number}（{grid}），处理结果会同样告诉您。发送 /my 查看。感谢您守护蓝天！',
     'intake.submitted_outside': '（该地点在网格外，已转值班台，会尽快核实。）',
     'intake.thanks_short': '已提交，谢谢！',

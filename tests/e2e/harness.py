@@ -47,6 +47,9 @@ class BotHarness:
     settings: Settings
     tmp: Path
     last: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # The town's group chats known to the emulator: grid code → patrol chat,
+    # "official:<id>" → official chat.
+    chats: dict[str, TgChat] = field(default_factory=dict)
 
     @property
     def svc(self):
@@ -152,11 +155,16 @@ async def running_bot(db_url: str, tmp: Path, *, start: datetime | None = None,
                 await import_grids(db, grids)
             if roster is not None:
                 await import_roster(db, roster)
+        chats = {}
+        if grids is not None:
+            from bot.demo import town_chats
+
+            chats = await town_chats(emulator, db)
         clock = ManualClock(start) if start is not None else Clock()
         settings = settings_for(emulator, db_url, tmp / "media", sections)
         runtime = BotRuntime(settings, db=db, clock=clock)
         await runtime.start()
-        harness = BotHarness(emulator, runtime, db, clock, settings, tmp)
+        harness = BotHarness(emulator, runtime, db, clock, settings, tmp, chats=chats)
         try:
             yield harness
         finally:

@@ -57,7 +57,7 @@ async def test_photo_first_then_category_then_location(db_url: str, tmp_path: Pa
         thanks = await submit(bot, ZHANG, summary)
         assert "编号 20261123-0001" in thanks["text"]
         [(report, case)] = await reports_of(bot, ZHANG.id)
-        assert case.state == "new" and case.category == "fireworks"
+        assert case.state == "dispatched" and case.category == "fireworks"
         assert report.location_source == "gps" and not report.allow_contact
         assert report.reporter_name is None and report.anonymous_id.startswith("R")
         async with bot.db.sessions() as session:

@@ -1,0 +1,174 @@
+"""Cases: a submitted report becomes a new case or joins an open duplicate; a case is
+dispatched to the patrol chat of its grid (or the nearest grid above that has one).
+
+Every change here runs in the caller's transaction, writes one audit event, bumps the
+case's version (stale button presses are detected by it) and queues its messages through
+the Notifier in the same transaction.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dispatch.clock import to_local
+from dispatch.duty import Duty, on_duty
+from dispatch.geo import haversine_m
+from dispatch.notify import Notifier
+from dispatch.routing import GridNode, Router
+from dispatch.sla import SlaRules, deadlines
+from schedules.calendar import WorkCalendar
+from schedules.windows import WindowRule, active_windows
+from storage.counters import next_case_number
+from storage.models import OPEN_STATES, Case, CaseState, Event, Report
+
+METRES_PER_DEGREE = 111_320.0
+
+
+@dataclass(frozen=True)
+class DedupRule:
+    """Reports of one category within `radius_m` and `window` of an open case are duplicates."""
+
+    radius_m: float
+    window: timedelta
+
+
+DEFAULT_DEDUP = {
+    # Smoke is seen from far and fires are short: wide radius, short window.
+    "burning": DedupRule(800.0, timedelta(hours=3)),
+    "fireworks": DedupRule(500.0, timedelta(hours=1)),
+    # Dust sits on a site for days: small radius, long window.
+    "dust": DedupRule(150.0, timedelta(hours=72)),
+    "other": DedupRule(100.0, timedelta(hours=24)),
+}
+
+
+@dataclass
+class CaseContext:
+    """What the case use cases need besides the session."""
+
+    router: Router
+    sla: SlaRules
+    calendar: WorkCalendar
+    windows: list[WindowRule]
+    notifier: Notifier
+    dedup: dict[str, DedupRule] = field(default_factory=lambda: dict(DEFAULT_DEDUP))
+
+
+def record(session: AsyncSession, case: Case | None, kind: str, now: datetime,
+           actor: int | None = None, chat_id: int | None = None, **data: Any) -> None:
+    """Append one audit event."""
+    session.add(Event(case_id=case.id if case else None, kind=kind, actor_user_id=actor,
+                      chat_id=chat_id, at=now, data=data))
+
+
+def all_hands(windows: list[WindowRule], category: str, now: datetime) -> bool:
+    """True inside a `high` sensitive window that concerns `category`."""
+    return any(w.level == "high" and category in w.categories
+               for w in active_windows(windows, now))
+
+
+async def find_duplicate(session: AsyncSession, report: Report, now: datetime,
+                         rule: DedupRule) -> Case | None:
+    """The open case this report duplicates, if any (nearest first)."""
+    query = (select(Case).where(Case.category == report.category,
+                                Case.state.in_(OPEN_STATES),
+                                Case.created_at >= now - rule.window)
+             .order_by(Case.created_at.desc()).limit(50))
+    if report.latitude is not None and report.longitude is not None:
+        degrees = rule.radius_m / METRES_PER_DEGREE
+        lon_degrees = degrees / max(0.01, abs(math.cos(math.radians(report.latitude))))
+        query = query.where(Case.latitude.between(report.latitude - degrees,
+                                                  report.latitude + degrees),
+                            Case.longitude.between(report.longitude - lon_degrees,
+                                                   report.longitude + lon_degrees))
+        candidates = list((await session.execute(query)).scalars())
+        scored = [(haversine_m(report.latitude, report.longitude, c.latitude, c.longitude), c)
+                  for c in candidates]
+        near = [(d, c) for d, c in scored if d <= rule.radius_m]
+        return min(near, key=lambda pair: pair[0])[1] if near else None
+    # Without a point: the same grid, and the case has no point either (both named a place).
+    query = query.where(Case.grid_id == report.grid_id, Case.latitude.is_(None))
+    return (await session.execute(query)).scalars().first()
+
+
+async def place_report(session: AsyncSession, report: Report, now: datetime,
+                       ctx: CaseContext) -> tuple[Case, bool]:
+    """Attach a new report to a duplicate open case, or open and dispatch a new case.
+
+    Returns the case and whether the report was merged into an existing one.
+    """
+    rule = ctx.dedup.get(report.category, DEFAULT_DEDUP["other"])
+    duplicate = await find_duplicate(session, report, now, rule)
+    if duplicate is not None:
+        report.case_id = duplicate.id
+        duplicate.report_count += 1
+        duplicate.version += 1
+        duplicate.updated_at = now
+        await session.flush()
+        record(session, duplicate, "merged", now, report_id=report.id,
+               anonymous_id=report.anonymous_id)
+        await ctx.notifier.merged(session, duplicate, report)
+        return duplicate, True
+    limits = deadlines(now, ctx.sla, ctx.calendar)
+    number = await next_case_number(session, to_local(now).date())
+    case = Case(number=number, grid_id=report.grid_id, category=report.category,
+                subcategory=report.subcategory, state=CaseState.NEW,
+                latitude=report.latitude, longitude=report.longitude,
+                address_text=report.address_text, created_at=now, updated_at=now,
+                ack_deadline=limits.ack, on_site_deadline=limits.on_site,
+                resolve_deadline=limits.resolve, off_hours=limits.off_hours,
+                next_escalation_at=limits.ack, report_count=1, version=1)
+    session.add(case)
+    await session.flush()
+    report.case_id = case.id
+    await session.flush()
+    record(session, case, "created", now, report_id=report.id, anonymous_id=report.anonymous_id,
+           off_hours=limits.off_hours)
+    await dispatch(session, case, now, ctx, [report])
+    return case, False
+
+
+def patrol_chat_of(router: Router, grid_id: int | None) -> tuple[GridNode | None, int | None]:
+    """The grid's patrol chat, or the nearest ancestor's (the duty desk at the top)."""
+    node = router.get(grid_id) if grid_id is not None else router.root
+    for candidate in ([node] if node else []) + (router.ancestors(node.id) if node else []):
+        if candidate.patrol_chat_id:
+            return candidate, candidate.patrol_chat_id
+    return node, None
+
+
+async def reports_of(session: AsyncSession, case_id: int) -> list[Report]:
+    """The reports of a case, oldest first."""
+    rows = await session.execute(select(Report).where(Report.case_id == case_id)
+                                 .order_by(Report.id))
+    return list(rows.scalars())
+
+
+async def dispatch(session: AsyncSession, case: Case, now: datetime, ctx: CaseContext,
+                   reports: list[Report] | None = None) -> Duty:
+    """Post the case to its patrol chat and mark it DISPATCHED (NEW when there is no chat)."""
+    grid = ctx.router.get(case.grid_id) or ctx.router.root
+    if grid is not None and case.grid_id is None:
+        case.grid_id = grid.id
+    _, chat_id = patrol_chat_of(ctx.router, case.grid_id)
+    duty = await on_duty(session, case.grid_id, now, ctx.router,
+                         all_hands=all_hands(ctx.windows, case.category, now))
+    if chat_id is None or grid is None:
+        record(session, case, "no_patrol_chat", now, grid=grid.code if grid else None)
+        return duty
+    case.state = CaseState.DISPATCHED
+    case.dispatched_at = now
+    case.assignee_id = None
+    case.version += 1
+    case.updated_at = now
+    reports = reports if reports is not None else await reports_of(session, case.id)
+    await ctx.notifier.dispatched(session, case, grid, chat_id, duty, reports)
+    record(session, case, "dispatched", now, grid=grid.code, chat_id=chat_id,
+           on_duty=[m.telegram_id for m in duty.members], duty_source=duty.source)
+    return duty

@@ -1,0 +1,163 @@
+"""The Notifier of the case use cases: renders messages and queues them in the outbox,
+inside the transaction of the change that caused them."""
+
+from __future__ import annotations
+
+from html import escape
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dispatch.cases import CaseContext, reports_of
+from dispatch.duty import Duty, Member
+from dispatch.outbox import Outgoing, enqueue
+from dispatch.routing import GridNode
+from handlers import case_render as render
+from handlers.i18n import language_for, t
+from handlers.services import Services
+from storage.models import Case, OutboxMessage, Person, Report, ReportPhoto
+
+GROUP = render.GROUP_LANG
+
+
+def _lang(member: Member) -> str:
+    return language_for(None, member.language)
+
+
+class OutboxNotifier:
+    """Implements dispatch.notify.Notifier on top of the outbox."""
+
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+
+    def context(self) -> CaseContext:
+        """The case context of the running bot with this notifier."""
+        svc = self.svc
+        return CaseContext(router=svc.catalog.router, sla=svc.sla, calendar=svc.calendar,
+                           windows=svc.windows, notifier=self, dedup=svc.dedup)
+
+    async def _send(self, session: AsyncSession, chat_id: int, method: str, payload: dict,
+                    case: Case | None, purpose: str, edit_of: int | None = None,
+                    dedup_key: str | None = None) -> int | None:
+        return await enqueue(session, Outgoing(chat_id=chat_id, method=method, payload=payload,
+                                               case_id=case.id if case else None, purpose=purpose,
+                                               edit_of=edit_of, dedup_key=dedup_key))
+
+    async def dispatched(self, session: AsyncSession, case: Case, grid: GridNode, chat_id: int,
+                         duty: Duty, reports: list[Report]) -> None:
+        text = render.case_text(case, grid, duty, reports, self.svc.sla, self.svc.catalog.router)
+        markup = render.buttons(case)
+        photo = await session.scalar(
+            select(ReportPhoto.file_id).where(ReportPhoto.report_id.in_([r.id for r in reports]))
+            .order_by(ReportPhoto.id).limit(1)) if reports else None
+        if photo and len(text) <= render.CAPTION_LIMIT:
+            outbox_id = await self._send(session, chat_id, "sendPhoto", {
+                "photo": photo, "caption": text, "parse_mode": "HTML", "reply_markup": markup},
+                case, "dispatch")
+        else:
+            outbox_id = await self._send(session, chat_id, "sendMessage", {
+                "text": text, "parse_mode": "HTML", "reply_markup": markup}, case, "dispatch")
+        if case.latitude is not None and case.longitude is not None:
+            await self._send(session, chat_id, "sendLocation", {
+                "latitude": case.latitude, "longitude": case.longitude}, case, "dispatch_pin")
+        case.dispatch_outbox_id, case.dispatch_chat_id = outbox_id, chat_id
+
+    async def merged(self, session: AsyncSession, case: Case, report: Report) -> None:
+        if case.dispatch_chat_id is None:
+            return
+        await self._send(session, case.dispatch_chat_id, "sendMessage", {
+            "text": t(GROUP, "case.merged", number=case.number, count=case.report_count)},
+            case, "merged")
+        await self.refresh(session, case, await self._assignee(session, case))
+
+    async def _assignee(self, session: AsyncSession, case: Case) -> Member | None:
+        if case.assignee_id is None:
+            return None
+        person = await session.get(Person, case.assignee_id)
+        return Member(person.id, person.telegram_id, person.name, person.language, "patrol",
+                      case.grid_id or 0) if person else None
+
+    async def refresh(self, session: AsyncSession, case: Case, assignee: Member | None,
+                      transferred_to: GridNode | None = None) -> None:
+        if case.dispatch_outbox_id is None or case.dispatch_chat_id is None:
+            return
+        original = await session.get(OutboxMessage, case.dispatch_outbox_id)
+        grid = self.svc.catalog.router.get(case.grid_id)
+        reports = await reports_of(session, case.id)
+        lines = render.status_lines(case, assignee, self.svc.sla, transferred_to)
+        text = render.case_text(case, grid, None, reports, self.svc.sla, self.svc.catalog.router,
+                                status_lines=lines)
+        markup = None if transferred_to is not None else render.buttons(case)
+        payload: dict = {"parse_mode": "HTML", "reply_markup": markup or {"inline_keyboard": []}}
+        if original is not None and original.method == "sendPhoto":
+            method, payload["caption"] = "editMessageCaption", text[:render.CAPTION_LIMIT]
+        else:
+            method, payload["text"] = "editMessageText", text
+        await self._send(session, case.dispatch_chat_id, method, payload, case, "refresh",
+                         edit_of=case.dispatch_outbox_id)
+
+    async def residents(self, session: AsyncSession, case: Case, event: str) -> None:
+        for report in await reports_of(session, case.id):
+            lang = language_for(report.reporter_language, report.reporter_language)
+            payload = render.resident_notice(lang, case, report, event)
+            if payload is not None:
+                await self._send(session, report.reporter_chat_id, "sendMessage", payload, case,
+                                 f"resident_{event}")
+
+    async def ask_arrival(self, session: AsyncSession, case: Case, member: Member) -> None:
+        lang = _lang(member)
+        await self._send(session, member.telegram_id, "sendMessage", {
+            "text": t(lang, "case.ask_arrival", number=case.number),
+            "reply_markup": {"keyboard": [[{"text": t(lang, "case.share_location"),
+                                            "request_location": True}]],
+                             "resize_keyboard": True, "one_time_keyboard": True}},
+            case, "ask_arrival")
+
+    async def ask_after_note(self, session: AsyncSession, case: Case, member: Member) -> None:
+        await self._send(session, member.telegram_id, "sendMessage", {
+            "text": t(_lang(member), "case.ask_after_note", number=case.number)},
+            case, "ask_after_note")
+
+    async def escalate(self, session: AsyncSession, case: Case, step: int, grid: GridNode | None,
+                       duty: Duty, leaders: list[Member], official_chats: list[int]) -> None:
+        from dispatch.escalation import current_deadline
+
+        deadline = current_deadline(case)
+        now = self.svc.clock.now()
+        late = max(0, round((now - deadline).total_seconds() / 60)) if deadline else 0
+        missed_key = {"acked": "on_site", "on_site": "resolve"}.get(case.state, "ack")
+        plain_grid = grid.name if grid else "—"
+
+        def text(lang: str, key: str, html: bool) -> str:
+            return t(lang, key, number=case.number,
+                     grid=escape(plain_grid) if html else plain_grid,
+                     category=render.category(lang, case), late=late,
+                     missed=t(lang, f"case.missed.{missed_key}"),
+                     names=render.duty_names(duty, html))
+        if step == 1 and case.dispatch_chat_id is not None:
+            await self._send(session, case.dispatch_chat_id, "sendMessage", {
+                "text": text(GROUP, "case.escalate.chat", True), "parse_mode": "HTML"},
+                case, "escalation_1")
+        if step == 2:
+            for leader in leaders:
+                await self._send(session, leader.telegram_id, "sendMessage", {
+                    "text": text(_lang(leader), "case.escalate.leader", False)},
+                    case, "escalation_2")
+        if step >= 3:
+            for chat_id in official_chats:
+                await self._send(session, chat_id, "sendMessage", {
+                    "text": text(GROUP, "case.escalate.official", False)}, case, "escalation_3")
+
+    async def unsatisfied(self, session: AsyncSession, case: Case, leaders: list[Member]) -> None:
+        grid = self.svc.catalog.router.get(case.grid_id)
+        for leader in leaders:
+            await self._send(session, leader.telegram_id, "sendMessage", {
+                "text": t(_lang(leader), "case.unsatisfied_alert", number=case.number,
+                          grid=grid.name if grid else "—")}, case, "unsatisfied")
+
+    async def calendar_missing(self, session: AsyncSession, year: int,
+                               admins: list[Member]) -> None:
+        for admin in admins:
+            await self._send(session, admin.telegram_id, "sendMessage", {
+                "text": t(_lang(admin), "case.calendar_missing", year=year)}, None,
+                "calendar_missing", dedup_key=f"calendar-missing:{year}:{admin.telegram_id}")
