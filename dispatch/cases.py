@@ -107,8 +107,7 @@ async def place_report(session: AsyncSession, report: Report, now: datetime,
     duplicate = await find_duplicate(session, report, now, rule)
     if duplicate is not None:
         report.case_id = duplicate.id
-        duplicate.report_count += 1
-        duplicate.version += 1
+        duplicate.report_count += 1  # not a change of state: buttons shown stay valid
         duplicate.updated_at = now
         await session.flush()
         record(session, duplicate, "merged", now, report_id=report.id,

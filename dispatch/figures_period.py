@@ -6,6 +6,7 @@ compares `created_at` with two bound parameters on both backends (no date functi
 Syntax (the argument of /status, /export, /bulletin)::
 
     today | yesterday | week | month | quarter | year
+    2026               a year
     2026-11            a month
     2026-Q4            a quarter (also 2026q4)
     2026-11-05         one day
@@ -34,6 +35,7 @@ _WORDS = {
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?[qQ]([1-4])$")
 _DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_YEAR = re.compile(r"^(\d{4})$")
 _RANGE = re.compile(r"^(\S+?)\s*(?:\.\.|~|～|—|至)\s*(\S+)$")
 
 
@@ -170,6 +172,9 @@ def parse_period(text: str | None, today: date) -> Period:
         return month_of(date(year, month, 1))
     if match := _QUARTER.match(raw):
         return quarter_of(date(int(match.group(1)), int(match.group(2)) * 3 - 2, 1))
+    if match := _YEAR.match(raw):
+        year = int(match.group(1))
+        return Period("year", date(year, 1, 1), date(year, 12, 31))
     if match := _RANGE.match(raw):
         first, last = _parse_day(match.group(1)), _parse_day(match.group(2))
         if last < first or (last - first).days >= MAX_RANGE_DAYS:

@@ -8,14 +8,14 @@ from html import escape
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.cases import CaseContext, reports_of
-from dispatch.duty import Duty, Member
+from dispatch.cases import CaseContext, all_hands, reports_of
+from dispatch.duty import Duty, Member, on_duty
 from dispatch.outbox import Outgoing, enqueue
 from dispatch.routing import GridNode
 from handlers import case_render as render
 from handlers.i18n import language_for, t
 from handlers.services import Services
-from storage.models import Case, OutboxMessage, Person, Report, ReportPhoto
+from storage.models import Case, CaseState, OutboxMessage, Person, Report, ReportPhoto
 
 GROUP = render.GROUP_LANG
 
@@ -85,7 +85,12 @@ class OutboxNotifier:
         grid = self.svc.catalog.router.get(case.grid_id)
         reports = await reports_of(session, case.id)
         lines = render.status_lines(case, assignee, self.svc.sla, transferred_to)
-        text = render.case_text(case, grid, None, reports, self.svc.sla, self.svc.catalog.router,
+        duty = None
+        if transferred_to is None and case.state in (CaseState.DISPATCHED, CaseState.REOPENED):
+            now = self.svc.clock.now()
+            duty = await on_duty(session, case.grid_id, now, self.svc.catalog.router,
+                                 all_hands=all_hands(self.svc.windows, case.category, now))
+        text = render.case_text(case, grid, duty, reports, self.svc.sla, self.svc.catalog.router,
                                 status_lines=lines)
         markup = None if transferred_to is not None else render.buttons(case)
         payload: dict = {"parse_mode": "HTML", "reply_markup": markup or {"inline_keyboard": []}}

@@ -173,3 +173,22 @@ async def running_bot(db_url: str, tmp: Path, *, start: datetime | None = None,
         await db.dispose()
         if own_emulator:
             await emulator.stop()
+
+
+async def file_report(bot: BotHarness, user: TgUser, point: tuple[float, float], text: str,
+                      category: str, photo: bool = False) -> dict:
+    """A resident reports `text` at `point` and submits; returns the bot's thank-you."""
+    emu = bot.emulator
+    if photo:
+        emu.send_photo(user)
+        await bot.reply(user.id)
+    emu.send_location(user, *point)
+    await bot.replies(user.id, 2)
+    emu.send_text(user, text)
+    question = await bot.reply(user.id)
+    await bot.press(user, question, next(d for d in button_data(question)
+                                         if d.endswith(f":cat:{category}")))
+    summary = await bot.question(user.id)
+    await bot.press_action(user, summary, "submit")
+    return await bot.reply(user.id, predicate=lambda m: "number" in m["text"] or "编号" in m["text"]
+                           or "工单" in m["text"])
