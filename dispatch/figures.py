@@ -20,7 +20,7 @@ from dispatch.figures_attendance import Attendance, attendance
 from dispatch.figures_period import Period
 from dispatch.figures_scope import Scope
 from dispatch.routing import Router
-from storage.models import Case, CaseState
+from storage.models import Case
 
 WORST = 5
 
@@ -209,7 +209,7 @@ async def status_figures(session: AsyncSession, router: Router, scope: Scope, pe
     total, units = _roll_up(scope, by_grid, overdue, attend)
     worst = await overdue_cases(session, scope, now, WORST)
     if with_duty:
-        worst = [await _with_duty(session, item, now, router) for item in worst]
+        worst = [await with_duty(session, item, now, router) for item in worst]
     previous_start, previous_end = period.comparison_bounds(now)
     return StatusFigures(
         scope=scope, period=period, now=now,
@@ -254,13 +254,10 @@ def worst_first(line: Line) -> tuple:
     return (-line.overdue_now, -line.missed, rate if rate is not None else 2.0, -line.cases)
 
 
-async def _with_duty(session: AsyncSession, item: OverdueCase, now: datetime,
-                     router: Router) -> OverdueCase:
+async def with_duty(session: AsyncSession, item: OverdueCase, now: datetime,
+                    router: Router) -> OverdueCase:
+    """The case with the names of who is on duty for its grid now."""
     duty = await on_duty(session, item.grid_id, now, router)
     names = tuple(member.name for member in duty.members)
     return OverdueCase(item.case_id, item.number, item.grid_id, item.state, item.category,
                        item.deadline, item.late, names)
-
-
-OPEN_STATES = tuple(state.value for state in q.OPEN)
-CLOSED_STATES = (CaseState.RESOLVED.value, CaseState.UNFOUNDED.value)

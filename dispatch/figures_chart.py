@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import threading
-from dataclasses import dataclass
 from importlib import resources
 
 import matplotlib
@@ -21,7 +20,7 @@ from matplotlib import font_manager  # noqa: E402  (after choosing the backend)
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
-from dispatch.figures_daily import DailySeries  # noqa: E402
+from dispatch.figures_daily import ChartLabels, DailySeries  # noqa: E402
 
 FALLBACK_FAMILIES = ["Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
                      "Source Han Sans SC", "SimHei"]
@@ -29,17 +28,6 @@ CATEGORY_COLOURS = {"burning": "#d9534f", "fireworks": "#f0ad4e", "dust": "#8c6d
                     "other": "#7f8c8d"}
 _lock = threading.Lock()
 _family: list[str] = []
-
-
-@dataclass(frozen=True)
-class ChartLabels:
-    """Texts of the chart, from the catalogue of the reader's language."""
-
-    title: str
-    cases_axis: str
-    share_axis: str
-    share_line: str
-    categories: dict[str, str]
 
 
 def cjk_font_path() -> str | None:

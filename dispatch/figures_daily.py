@@ -27,6 +27,17 @@ class DailySeries:
     on_site_share: list[float | None] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ChartLabels:
+    """Texts of the chart, from the catalogue of the reader's language."""
+
+    title: str
+    cases_axis: str
+    share_axis: str
+    share_line: str
+    categories: dict[str, str]
+
+
 def chart_period(period: Period) -> Period:
     """The days a chart of `period` shows: the period, or the last 14 days up to its end when
     it is shorter (one bar per day says little)."""

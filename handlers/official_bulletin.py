@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.bulletins import OfficialsConfig, Ranked, Weights, rank_lines, ranking
+from dispatch.bulletins import OfficialsConfig, Ranked, Weights, leaf_lines, rank_lines, ranking
 from dispatch.exports import collect, write_xlsx
 from dispatch.figures import status_figures
 from dispatch.figures_period import Period
@@ -65,7 +65,7 @@ async def compose_bulletin(session: AsyncSession, router: Router, scope: Scope, 
                            now: datetime, config: OfficialsConfig, lang: str) -> Composed:
     """The monthly bulletin: the month so far, the response times, best and worst grids."""
     figures = await status_figures(session, router, scope, period, now, with_duty=False)
-    ranked = rank_lines(scope.leaves, await _leaf_lines(session, scope, period, now), config.weights)
+    ranked = rank_lines(scope.leaves, await leaf_lines(session, scope, period, now), config.weights)
     current, previous = figures.current, figures.previous
     out = [t(lang, "bulletin.title", scope=scope.title, month=period_text(lang, period, now),
              time=time_text(min(now, period.end))), "",
@@ -87,12 +87,6 @@ async def compose_bulletin(session: AsyncSession, router: Router, scope: Scope, 
         out.extend(highlights)
         out.append(formula(lang, config.weights))
     return Composed("\n".join(out))
-
-
-async def _leaf_lines(session: AsyncSession, scope: Scope, period: Period, now: datetime):
-    from dispatch.bulletins import leaf_lines
-
-    return await leaf_lines(session, scope, period, now)
 
 
 async def compose_ranking(session: AsyncSession, router: Router, scope: Scope, period: Period,

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from dispatch.clock import to_local
 from dispatch.figures import Line, OverdueCase, StatusFigures, share
-from dispatch.figures_chart import ChartLabels
+from dispatch.figures_daily import ChartLabels
 from dispatch.figures_period import Period, local_day
 from dispatch.figures_scope import Scope
 from dispatch.routing import Router
