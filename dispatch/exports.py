@@ -91,7 +91,8 @@ async def case_rows(session: AsyncSession, router: Router, scope: Scope, period:
                     Case.created_at < period.end)
              .order_by(Case.created_at, Case.id))
     rows = []
-    for row in (await session.stream(query.execution_options(yield_per=2000))):
+    result = await session.stream(query.execution_options(yield_per=2000))
+    async for row in result:
         grid = router.get(row[1])
         rows.append([row[0], grid.code if grid else "", grid.name if grid else "",
                      label(f"category.{row[2]}"), label(f"state.{row[3]}"),

@@ -64,7 +64,7 @@ def _highlights(lang: str, ranked: list[Ranked]) -> list[str]:
 async def compose_bulletin(session: AsyncSession, router: Router, scope: Scope, period: Period,
                            now: datetime, config: OfficialsConfig, lang: str) -> Composed:
     """The monthly bulletin: the month so far, the response times, best and worst grids."""
-    figures = await status_figures(session, router, scope, period, now, with_duty=False)
+    figures = await status_figures(session, router, scope, period, now, duty=False)
     ranked = rank_lines(scope.leaves, await leaf_lines(session, scope, period, now), config.weights)
     current, previous = figures.current, figures.previous
     out = [t(lang, "bulletin.title", scope=scope.title, month=period_text(lang, period, now),

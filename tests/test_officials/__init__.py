@@ -1,0 +1,1 @@
+"""Officials' figures, access, bulletins, exports and charts."""
