@@ -151,6 +151,17 @@ def _patrol(config: ReminderConfig, due: Due, now: datetime) -> Outgoing:
                     dedup_key=due.key(due.grid.chat_id), payload={"text": body})
 
 
+async def _enqueue_new(session: AsyncSession, messages: list[Outgoing]) -> int:
+    """Queue the messages whose key is new; how many were queued."""
+    # Most candidates were queued by an earlier tick: look them up in bulk, insert the rest.
+    seen = await existing_keys(session, [m.dedup_key for m in messages if m.dedup_key])
+    queued = 0
+    for message in messages:
+        if message.dedup_key not in seen and await enqueue(session, message) is not None:
+            queued += 1
+    return queued
+
+
 async def tick(svc: Services) -> int:
     """Queue every reminder due now that was not queued before; how many were queued."""
     config = config_of(svc)
@@ -161,12 +172,10 @@ async def tick(svc: Services) -> int:
         due = due_all(svc.windows, grids, now, config.rules)
         messages = [_patrol(config, d, now) for d in due if d.kind in ("pre", "shift", "peak")]
         messages += await _public(session, svc, config, [d for d in due if d.kind == "public"])
-        messages += await _missed(session, svc, config, [d for d in due if d.kind == "missed"])
-        # Most candidates were queued by an earlier tick: look them up in bulk, insert the rest.
-        seen = await existing_keys(session, [m.dedup_key for m in messages if m.dedup_key])
-        for message in messages:
-            if message.dedup_key not in seen and await enqueue(session, message) is not None:
-                queued += 1
+        queued += await _enqueue_new(session, messages)
+        # After the shift reminders above: a late reminder (the bot was down) still counts.
+        missed = await _missed(session, svc, config, [d for d in due if d.kind == "missed"])
+        queued += await _enqueue_new(session, missed)
     if queued:
         log.info("queued %d reminder(s) at %s", queued, to_local(now).isoformat())
         svc.wake_outbox()

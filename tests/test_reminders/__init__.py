@@ -1,0 +1,1 @@
+"""Reminders, public-notice subscriptions and patrol check-ins (issue 6)."""
