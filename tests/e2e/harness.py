@@ -112,6 +112,22 @@ class BotHarness:
         data = next(d for d in button_data(message) if d.endswith(f":{action}"))
         return await self.press(user, message, data)
 
+    async def outbox_idle(self, timeout: float = 30.0) -> None:
+        """Wait until the outbox has nothing left to deliver."""
+        import asyncio
+
+        from dispatch.outbox import pending_count
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            async with self.db.sessions() as session:
+                if await pending_count(session) == 0:
+                    return
+            if loop.time() > deadline:
+                raise TimeoutError("the outbox still has pending messages")
+            await asyncio.sleep(0.05)
+
     async def restart(self) -> None:
         """Stop the bot process state entirely and start a fresh runtime on the same data."""
         await self.runtime.stop()

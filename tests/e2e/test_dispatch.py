@@ -35,8 +35,8 @@ async def card_in(bot, code: str) -> dict:
         m.get("caption") or m.get("text") or ""))
 
 
-async def card_edit(bot, code: str, needle: str) -> dict:
-    [edited] = await bot.edits(bot.chats[code].id, predicate=lambda m: needle in (
+async def card_edit(bot, code: str, needle: str, timeout: float = 5.0) -> dict:
+    [edited] = await bot.edits(bot.chats[code].id, timeout=timeout, predicate=lambda m: needle in (
         m.get("caption") or m.get("text") or "") or needle in json.dumps(m.get("reply_markup")))
     return edited
 
