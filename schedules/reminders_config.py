@@ -33,6 +33,8 @@ PLACEHOLDERS: dict[str, set[str]] = {
     "public_item": {"when", "window", "level"},
     "when_today": _WHEN,
     "when_tomorrow": _WHEN,
+    "when_tonight": _WHEN,
+    "when_tomorrow_night": _WHEN,
     "when_date": {"date", "time"},
     "date": {"month", "day", "month_name"},
     "level_normal": set(),

@@ -10,6 +10,7 @@ from dispatch.reminders import Due
 from schedules.windows import Window
 
 CATEGORY_ORDER = ("fireworks", "burning", "dust")
+EVENING = 18  # from this hour on, "today"/"tomorrow" read "tonight"/"tomorrow night"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 Texts = Mapping[str, Mapping[str, str]]
@@ -44,14 +45,15 @@ class Renderer:
         return f"{self.date(local.date())} {local:%H:%M}"
 
     def when(self, moment: datetime, today: date) -> str:
-        """`moment` relative to `today`: today 18:00 / tomorrow / Feb 5 18:00."""
+        """`moment` relative to `today`: today 08:00 / tonight 18:00 / tomorrow / Feb 5 18:00."""
         local = to_local(moment)
         clock = "" if (local.hour, local.minute) == (0, 0) else f" {local:%H:%M}"
         ahead = (local.date() - today).days
+        night = "_night" if local.hour >= EVENING else ""
         if ahead == 0:
-            return self.text("when_today", time=clock)
+            return self.text("when_tonight" if night else "when_today", time=clock)
         if ahead == 1:
-            return self.text("when_tomorrow", time=clock)
+            return self.text(f"when_tomorrow{night}", time=clock)
         return self.text("when_date", date=self.date(local.date()), time=clock)
 
     def window(self, window: Window) -> str:

@@ -72,7 +72,7 @@ async def test_a_window_opening_tells_each_patrol_chat_exactly_once(
         assert len(chats) == 9
         for code, chat in chats.items():
             [notice] = texts(bot, chat.id, "除夕夜")
-            assert "明天 18:00起进入「除夕夜」（高等级" in notice, code
+            assert "明晚 18:00起进入「除夕夜」（高等级" in notice, code
             assert "至2月6日 02:00" in notice and "燃放烟花爆竹" in notice
         async with bot.db.sessions() as session:
             keys = set((await session.execute(select(OutboxMessage.dedup_key))).scalars())
@@ -129,10 +129,10 @@ async def test_subscribers_get_the_public_notice_and_others_do_not(
         await at(bot, datetime(2027, 2, 5, 15, 0, tzinfo=SHANGHAI))
         await at(bot, datetime(2027, 2, 5, 15, 30, tzinfo=SHANGHAI))
         [notice] = texts(bot, ZHANG.id, "禁燃禁放提示")
-        assert "白马第一网格" in notice and "今天 18:00起为「除夕夜」" in notice
+        assert "白马第一网格" in notice and "今晚 18:00起为「除夕夜」" in notice
         assert "明天起为「春节」" in notice and "燃放烟花爆竹" in notice
         [english] = texts(bot, ALICE.id, "Ban notice")
-        assert "New Year's Eve night from today 18:00" in english
+        assert "New Year's Eve night from tonight 18:00" in english
         assert not texts(bot, LI.id, "禁燃禁放提示")
         assert not texts(bot, WANG.id, "禁燃禁放提示")
 

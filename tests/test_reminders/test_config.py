@@ -91,8 +91,8 @@ def test_rendering_in_both_languages() -> None:
     zh, en = text.Renderer(texts, "zh"), text.Renderer(texts, "en")
     pre = _due("pre", datetime(2027, 2, 4, 18, tzinfo=SH), "chuxi_night")
     now = datetime(2027, 2, 4, 18, tzinfo=SH)
-    assert text.pre_window(zh, pre, now).startswith("📅 明天 18:00起进入「除夕夜」（高等级，至2月6日 02:00）")
-    assert "New Year's Eve night (high level) starts tomorrow 18:00" in text.pre_window(en, pre, now)
+    assert text.pre_window(zh, pre, now).startswith("📅 明晚 18:00起进入「除夕夜」（高等级，至2月6日 02:00）")
+    assert "New Year's Eve night (high level) starts tomorrow night 18:00" in text.pre_window(en, pre, now)
     season = _due("pre", datetime(2026, 11, 24, tzinfo=SH), "ban_season")
     assert "至2月28日 24:00" in text.pre_window(zh, season, datetime(2026, 11, 24, tzinfo=SH))
     assert "明天起进入" in text.pre_window(zh, season, datetime(2026, 11, 24, tzinfo=SH))
@@ -107,3 +107,13 @@ def test_rendering_in_both_languages() -> None:
 def test_unknown_language_falls_back_to_zh() -> None:
     texts = parse_reminders(None).texts
     assert text.Renderer(texts, "ru").lang == "zh"
+
+
+def test_relative_days_read_naturally() -> None:
+    zh = text.Renderer(parse_reminders(None).texts, "zh")
+    today = datetime(2027, 4, 1, tzinfo=SH).date()
+    assert zh.when(datetime(2027, 4, 1, 8, tzinfo=SH), today) == "今天 08:00"
+    assert zh.when(datetime(2027, 4, 1, 19, tzinfo=SH), today) == "今晚 19:00"
+    assert zh.when(datetime(2027, 4, 2, tzinfo=SH), today) == "明天"
+    assert zh.when(datetime(2027, 4, 2, 20, tzinfo=SH), today) == "明晚 20:00"
+    assert zh.when(datetime(2027, 4, 5, 20, tzinfo=SH), today) == "4月5日 20:00"

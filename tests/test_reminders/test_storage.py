@@ -134,7 +134,7 @@ async def test_public_notice_to_subscribers_in_their_language(db: Database) -> N
     notices = {r.chat_id: r for r in await outbox(db) if r.purpose == "public_notice"}
     assert set(notices) == {7, 8}
     assert notices[7].dedup_key == "remind:chuxi_night:2027-02-05:7:public"
-    assert "今天 18:00起为「除夕夜」" in notices[7].payload["text"]
+    assert "今晚 18:00起为「除夕夜」" in notices[7].payload["text"]
     assert "Ban notice" in notices[8].payload["text"]
     assert await tick(svc) == 0
 
