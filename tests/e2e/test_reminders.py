@@ -203,3 +203,13 @@ async def test_ticks_every_30_seconds_by_default(db_url: str, tmp_path: Path) ->
     async with town(db_url, tmp_path) as bot:
         job = bot.runtime.scheduler.get_job("reminders")
         assert job is not None and job.trigger.interval == timedelta(seconds=30)
+
+
+async def test_the_demo_step_runs(db_url: str, tmp_path: Path, capsys) -> None:
+    from bot.demo import Transcript
+    from bot.demo_reminders import chuxi_reminders
+
+    async with town(db_url, tmp_path, start=datetime(2027, 2, 5, 20, 30, tzinfo=SHANGHAI)) as bot:
+        await chuxi_reminders(bot.emulator, bot.runtime, bot.clock, Transcript(bot.emulator))
+    printed = capsys.readouterr().out
+    assert "明晚 18:00起进入「除夕夜」" in printed and "今晚 18:00起为「除夕夜」" in printed
