@@ -40,13 +40,22 @@ async def _fingerprint(db: Database) -> tuple[int, datetime | None]:
     return int(row[0]), row[1]
 
 
+async def _grid_rows(db: Database) -> list:
+    async with db.sessions() as session:
+        return list((await session.execute(select(
+            Grid.id, Grid.code, Grid.name, Grid.level, Grid.parent_id, Grid.patrol_chat_id,
+            Grid.geometry, Grid.aliases))).all())
+
+
+async def load_router(db: Database, gap_m: float = 300.0) -> Router:
+    """Only the spatial router (no gazetteer): for tools and tests that do not read text."""
+    return Router.from_rows([tuple(row[:7]) for row in await _grid_rows(db)], gap_m=gap_m)
+
+
 async def load_catalog(db: Database, gap_m: float = 300.0) -> GridCatalog:
     """Read every grid and build the catalogue (the gazetteer is built in a thread)."""
     fingerprint = await _fingerprint(db)
-    async with db.sessions() as session:
-        rows = (await session.execute(select(
-            Grid.id, Grid.code, Grid.name, Grid.level, Grid.parent_id, Grid.patrol_chat_id,
-            Grid.geometry, Grid.aliases))).all()
+    rows = await _grid_rows(db)
     router = Router.from_rows([tuple(row[:7]) for row in rows], gap_m=gap_m)
     names = [(row.code, row.name, list(row.aliases or [])) for row in rows]
     gazetteer = await asyncio.to_thread(Gazetteer.from_grids, names)

@@ -1,0 +1,79 @@
+"""Routing rules: deepest grid, a fixed rule on shared edges, gaps, far away, bad input."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+from shapely.geometry import box, mapping
+
+from dispatch.routing import Router
+
+# A street (0..2 × 0..1) with two communities side by side, a grid inside the left one,
+# and a gap of 0.001° (≈ 95 m) between the right community and a third one.
+ROWS = [
+    (1, "street", "街道", "street", None, -1, mapping(box(0, 0, 2.5, 1))),
+    (2, "a", "甲社区", "community", 1, -2, mapping(box(0, 0, 1, 1))),
+    (3, "b", "乙社区", "community", 1, -3, mapping(box(1, 0, 2, 1))),
+    (4, "a-1", "甲一网格", "grid", 2, -4, mapping(box(0, 0, 0.5, 0.5))),
+    (5, "c", "丙社区", "community", 1, -5, mapping(box(2.001, 0, 2.5, 0.9))),
+]
+
+
+def router(gap_m: float = 300.0) -> Router:
+    return Router.from_rows(ROWS, gap_m=gap_m)
+
+
+def test_the_deepest_grid_wins() -> None:
+    route = router().locate(0.25, 0.25)
+    assert (route.grid.code, route.how) == ("a-1", "inside")
+    assert router().locate(0.75, 0.75).grid.code == "a"
+
+
+def test_a_shared_edge_always_goes_to_the_smallest_code() -> None:
+    for _ in range(3):
+        assert router().locate(0.5, 1.0).grid.code == "a"  # on the edge between a and b
+    assert router().locate(0.25, 0.5).grid.code == "a-1"  # edge of a-1 inside a: deeper
+
+
+def test_a_point_in_a_gap_goes_to_the_nearest_grid_within_the_distance() -> None:
+    # x = 2.0008 lies in the 0.001° gap between b (ends at 2.0) and c (starts at 2.001),
+    # inside the street; b is nearer. Outside the street too: y = 0.95 above c.
+    inside_street = router().locate(0.5, 2.0008)
+    assert inside_street.grid.code == "street"  # covered by the street polygon itself
+    gap_only = Router.from_rows([r for r in ROWS if r[1] != "street"], gap_m=300)
+    route = gap_only.locate(0.5, 2.0008)
+    assert (route.grid.code, route.how) == ("c", "nearest")
+    assert 0 < route.distance_m < 300
+
+
+def test_far_away_goes_to_the_duty_desk() -> None:
+    route = router().locate(31.4, 109.6)
+    assert route.outside and route.grid.code == "street"
+    gapless = Router.from_rows([r for r in ROWS if r[1] != "street"], gap_m=10)
+    route = gapless.locate(0.5, 2.0008)  # 95 m > 10 m
+    assert route.outside
+
+
+def test_hierarchy_helpers() -> None:
+    r = router()
+    assert [g.code for g in r.ancestors(4)] == ["a", "street"]
+    assert {g.code for g in r.descendants(2)} == {"a", "a-1"}
+    assert [g.code for g in r.neighbours(2)] == ["b"]
+    assert r.root.code == "street"
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True), st.floats(allow_nan=True,
+                                                                  allow_infinity=True))
+def test_locate_never_raises(latitude: float, longitude: float) -> None:
+    route = router().locate(latitude, longitude)
+    assert route.grid is not None
+    if not (math.isfinite(latitude) and math.isfinite(longitude)):
+        assert route.outside
+
+
+def test_no_grids_at_all() -> None:
+    empty = Router([], {})
+    route = empty.locate(31.4, 109.6)
+    assert route.grid is None and route.outside
