@@ -71,7 +71,7 @@ async def test_a_wgs84_point_near_an_edge_reaches_the_right_gcj02_grid(db_url: s
         # (misread as WGS-84, ~500 m off) would give to another grid or none.
         target = router.by_code("wx-by-bm-01")
         minx, miny, maxx, maxy = shape(
-            (await _geometry(bot, "wx-by-bm-01"))).bounds
+            await _geometry(bot, "wx-by-bm-01")).bounds
         point = None
         for i in range(60):
             for j in range(60):
