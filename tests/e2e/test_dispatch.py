@@ -248,3 +248,34 @@ async def test_forged_case_buttons_change_nothing(db_url: str, tmp_path: Path) -
             press = await bot.press(DAY_PATROL, card, data, forged=True)
             assert bot.answers(press)[0]["show_alert"], data
         assert (await case_of(bot)).state == "dispatched"
+
+
+async def test_the_card_states_the_on_site_rule_of_the_day(db_url: str, tmp_path: Path) -> None:
+    # A swapped working Saturday in working hours: 30 min; a Spring Festival holiday: 60 min.
+    for start, rule in ((datetime(2026, 2, 14, 10, 0, tzinfo=SHANGHAI), "工作时间 30 分钟"),
+                        (datetime(2026, 2, 17, 10, 0, tzinfo=SHANGHAI), "夜间/节假日 60 分钟")):
+        async with town(db_url, tmp_path, start=start) as bot:
+            await file_report(bot, ZHANG, await point_in(bot.db, "wx-by-bm-01"), "有人烧垃圾",
+                              "burning")
+            card = await card_in(bot, "wx-by-bm-01")
+            assert rule in card["text"], start
+        async with bot.db.transaction() as session:  # the next round starts from no cases
+            from sqlalchemy import delete
+
+            from storage.models import CaseNumberCounter, OutboxMessage
+            for model in (Event, OutboxMessage, Report, Case, CaseNumberCounter):
+                await session.execute(delete(model))
+
+
+async def test_all_hands_on_new_years_eve(db_url: str, tmp_path: Path) -> None:
+    chuxi = datetime(2027, 2, 5, 21, 0, tzinfo=SHANGHAI)  # a high window for fireworks
+    async with town(db_url, tmp_path, start=chuxi) as bot:
+        await file_report(bot, ZHANG, await point_in(bot.db, "wx-by-bm-01"), "小区里放烟花",
+                          "fireworks")
+        card = await card_in(bot, "wx-by-bm-01")
+        assert "张建国" in card["text"] and "李秀英" in card["text"]  # off duty, yet called
+        case = await case_of(bot)
+        async with bot.db.sessions() as session:
+            dispatched = await session.scalar(select(Event.data).where(
+                Event.case_id == case.id, Event.kind == "dispatched"))
+        assert dispatched["duty_source"] == "all_hands"
