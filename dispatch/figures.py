@@ -166,9 +166,12 @@ async def counts(session: AsyncSession, scope: Scope, start: datetime, end: date
 
 async def overdue_by_grid(session: AsyncSession, scope: Scope, now: datetime) -> dict[int, int]:
     """Open cases past their current deadline now, per grid (any creation time)."""
-    query = (select(Case.grid_id, func.count(Case.id))
-             .where(q.in_scope(scope.id_list()), q.overdue_now(now)).group_by(Case.grid_id))
-    return {grid: number for grid, number in (await session.execute(query)).all()}
+    grid = q.grid_not_indexed()
+    query = (select(grid, func.count(Case.id))
+             .where(q.in_scope(scope.id_list(), grid),
+                    q.overdue_now(now, session.bind.dialect.name))
+             .group_by(grid))
+    return {grid_id: number for grid_id, number in (await session.execute(query)).all()}
 
 
 async def overdue_cases(session: AsyncSession, scope: Scope, now: datetime,
@@ -176,7 +179,8 @@ async def overdue_cases(session: AsyncSession, scope: Scope, now: datetime,
     """Open cases past their current deadline, most late first."""
     deadline = q.current_deadline().label("deadline")
     query = (select(Case.id, Case.number, Case.grid_id, Case.state, Case.category, deadline)
-             .where(q.in_scope(scope.id_list()), q.overdue_now(now))
+             .where(q.in_scope(scope.id_list(), q.grid_not_indexed()),
+                    q.overdue_now(now, session.bind.dialect.name))
              .order_by(deadline, Case.id))
     if limit is not None:
         query = query.limit(limit)
