@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.clock import LOCAL_TZ, to_local
 from dispatch.figures import Line, lines_by_grid, share
-from dispatch.figures_attendance import attendance
+from dispatch.figures_attendance import Attendance, attendance
 from dispatch.figures_period import Period, month_of, quarter_of
 from dispatch.figures_scope import Scope
 from dispatch.routing import GridNode
@@ -140,7 +140,12 @@ async def leaf_lines(session: AsyncSession, scope: Scope, period: Period,
                      now: datetime) -> dict[int, Line]:
     """One line per leaf grid of the scope (cases, SLA, satisfaction, attendance)."""
     by_grid = await lines_by_grid(session, scope, period.start, period.end, now)
-    attend = await attendance(session, scope, period, now)
+    return leaf_lines_of(scope, by_grid, await attendance(session, scope, period, now))
+
+
+def leaf_lines_of(scope: Scope, by_grid: dict[int | None, Line],
+                  attend: Attendance) -> dict[int, Line]:
+    """Leaf lines from per-grid lines and attendance already computed (e.g. by /status)."""
     lines = {leaf.id: Line() for leaf in scope.leaves}
     for grid_id, line in by_grid.items():
         if grid_id in lines:

@@ -110,6 +110,8 @@ class StatusFigures:
     worst: list[OverdueCase]
     median_ack_s: float | None
     median_arrive_s: float | None
+    by_grid: dict[int | None, Line] = field(default_factory=dict)
+    attendance: Attendance = field(default_factory=Attendance)
 
 
 def _line_columns(now: datetime) -> list:
@@ -224,7 +226,8 @@ async def status_figures(session: AsyncSession, router: Router, scope: Scope, pe
         median_ack_s=await median_seconds(session, scope, start, end, Case.acked_at,
                                           total.acked),
         median_arrive_s=await median_seconds(session, scope, start, end, Case.on_site_at,
-                                             total.arrived))
+                                             total.arrived),
+        by_grid=by_grid, attendance=attend)
 
 
 def _roll_up(scope: Scope, by_grid: dict[int | None, Line], overdue: dict[int, int],

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dispatch.clock import LOCAL_TZ
 from dispatch.figures_period import Period
 from dispatch.figures_scope import Scope
+from dispatch.figures_sql import epoch_seconds
 from dispatch.shifts import ShiftSpec
 from storage.models import CheckIn, Membership, Role, Shift
 
@@ -45,17 +46,29 @@ class Attendance:
         return sum(attended for _, attended in self.by_grid.values())
 
 
-def shift_starts(specs: list[ShiftSpec], period: Period, now: datetime) -> list[datetime]:
-    """Start instants (aware) of these shifts on the days of `period`, up to `now`."""
-    starts = []
+def period_days(period: Period, now: datetime) -> list[tuple[date, float]]:
+    """The period's local days up to `now`, with their midnights (epoch seconds)."""
+    limit = now.timestamp()
+    days = []
     for day in period.day_list():
-        midnight = datetime.combine(day, time(0), LOCAL_TZ)
-        if midnight > now:
+        midnight = datetime.combine(day, time(0), LOCAL_TZ).timestamp()
+        if midnight > limit:
             break
+        days.append((day, midnight))
+    return days
+
+
+def shift_starts(specs: list[ShiftSpec], days: list[tuple[date, float]],
+                 now: datetime) -> list[float]:
+    """Start instants (epoch seconds) of these shifts on `days` (see `period_days`), up to
+    `now`. Plain numbers, not datetimes: a district's month is tens of thousands of them."""
+    limit = now.timestamp()
+    starts = []
+    for day, midnight in days:
         for spec in specs:
             if spec.starts_on(day):
-                start = midnight + timedelta(minutes=spec.start_minute)
-                if start <= now:
+                start = midnight + spec.start_minute * 60
+                if start <= limit:
                     starts.append(start)
     return starts
 
@@ -76,15 +89,17 @@ async def attendance(session: AsyncSession, scope: Scope, period: Period,
     if not specs:
         return Attendance()
     checkins = await _checkins(session, {person for person, _ in specs}, period, now)
+    window = MATCH_WINDOW.total_seconds()
+    days = period_days(period, now)
     result: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     members: dict[tuple[int, int], tuple[int, int]] = {}
     for (person_id, grid_id), person_specs in specs.items():
         times = checkins.get(person_id, [])
         expected = attended = 0
-        for start in shift_starts(person_specs, period, now):
+        for start in shift_starts(person_specs, days, now):
             expected += 1
-            position = bisect.bisect_left(times, start - MATCH_WINDOW)
-            if position < len(times) and times[position] <= start + MATCH_WINDOW:
+            position = bisect.bisect_left(times, start - window)
+            if position < len(times) and times[position] <= start + window:
                 attended += 1
         members[(person_id, grid_id)] = (expected, attended)
         result[grid_id][0] += expected
@@ -93,18 +108,19 @@ async def attendance(session: AsyncSession, scope: Scope, period: Period,
 
 
 async def _checkins(session: AsyncSession, people: set[int], period: Period,
-                    now: datetime) -> dict[int, list[datetime]]:
-    """Sorted shift_start check-in times per person around the period."""
-    query = (select(CheckIn.person_id, CheckIn.at)
+                    now: datetime) -> dict[int, list[float]]:
+    """Sorted shift_start check-in times (epoch seconds) per person around the period."""
+    at = epoch_seconds(session.bind.dialect.name, CheckIn.at)
+    query = (select(CheckIn.person_id, at)
              .where(CheckIn.kind == "shift_start",
                     CheckIn.at >= period.start - MATCH_WINDOW,
                     CheckIn.at <= min(period.end, now) + MATCH_WINDOW))
     if len(people) <= 2000:
         query = query.where(CheckIn.person_id.in_(sorted(people)))
-    times: dict[int, list[datetime]] = defaultdict(list)
-    for person_id, at in (await session.execute(query)).all():
+    times: dict[int, list[float]] = defaultdict(list)
+    for person_id, moment in (await session.execute(query)).all():
         if person_id in people:
-            times[person_id].append(at)
+            times[person_id].append(float(moment))
     for values in times.values():
         values.sort()
     return times

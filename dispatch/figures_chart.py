@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 
 from matplotlib import font_manager  # noqa: E402  (after choosing the backend)
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
+from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 
 from dispatch.figures_daily import ChartLabels, DailySeries  # noqa: E402
 
@@ -69,6 +69,7 @@ def render_chart(series: DailySeries, labels: ChartLabels) -> bytes:
                  label=labels.categories.get(category, category), width=0.75)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     axes.set_ylabel(labels.cases_axis, fontfamily=family)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # cases are whole numbers
     step = max(1, len(positions) // 12)
     axes.set_xticks(positions[::step], [f"{d.month}/{d.day}" for d in series.days][::step])
     axes.set_title(labels.title, fontfamily=family, fontsize=14)

@@ -10,7 +10,14 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.bulletins import OfficialsConfig, Ranked, Weights, leaf_lines, rank_lines, ranking
+from dispatch.bulletins import (
+    OfficialsConfig,
+    Ranked,
+    Weights,
+    leaf_lines_of,
+    rank_lines,
+    ranking,
+)
 from dispatch.exports import collect, write_xlsx
 from dispatch.figures import status_figures
 from dispatch.figures_period import Period
@@ -65,7 +72,9 @@ async def compose_bulletin(session: AsyncSession, router: Router, scope: Scope, 
                            now: datetime, config: OfficialsConfig, lang: str) -> Composed:
     """The monthly bulletin: the month so far, the response times, best and worst grids."""
     figures = await status_figures(session, router, scope, period, now, duty=False)
-    ranked = rank_lines(scope.leaves, await leaf_lines(session, scope, period, now), config.weights)
+    # The per-grid lines /status computed serve the ranking too (no second pass).
+    ranked = rank_lines(scope.leaves, leaf_lines_of(scope, figures.by_grid, figures.attendance),
+                        config.weights)
     current, previous = figures.current, figures.previous
     out = [t(lang, "bulletin.title", scope=scope.title, month=period_text(lang, period, now),
              time=time_text(min(now, period.end))), "",
