@@ -46,7 +46,7 @@ def duration(lang: str, seconds: float | None) -> str:
 
 def day_text(lang: str, day: date) -> str:
     """A local date."""
-    return t(lang, "status.date", year=day.year, month=day.month, day=day.day)
+    return t(lang, "status.date", month=day.month, day=day.day)
 
 
 def period_text(lang: str, period: Period, now: datetime) -> str:

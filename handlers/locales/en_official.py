@@ -58,7 +58,7 @@ MESSAGES: dict[str, str] = {
     "status.minutes": "{value} min",
     "status.hours": "{hours} h {minutes} min",
     "status.days": "{days} d {hours} h",
-    "status.date": "{year}-{month:02d}-{day:02d}",
+    "status.date": "{month}/{day}",
     "status.period.today": "today ({date})",
     "status.period.day": "{date}",
     "status.period.week": "this week ({first} – {last})",

@@ -57,7 +57,7 @@ MESSAGES: dict[str, str] = {
     "status.minutes": "{value} 分钟",
     "status.hours": "{hours} 小时 {minutes} 分钟",
     "status.days": "{days} 天 {hours} 小时",
-    "status.date": "{month}月{day}日",
+    "status.date": "{month}月{day}日",  # the year is in the title
     "status.period.today": "今天（{date}）",
     "status.period.day": "{date}",
     "status.period.week": "本周（{first}–{last}）",
