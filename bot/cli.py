@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
                    add_help=False)
     sub.add_parser("calendar", help="show a year's sensitive windows and working days",
                    add_help=False)
+    sub.add_parser("export", help="export cases and figures to XLSX or CSV", add_help=False)
     sub.add_parser("demo", help="run a scripted demo session against the built-in emulator")
     return parser
 
@@ -107,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _setup_logging()
     # Sub-commands with their own parsers get the rest of the line untouched.
-    if argv and argv[0] in ("classify", "calendar"):
+    if argv and argv[0] in ("classify", "calendar", "export"):
         return _delegate(argv[0], argv[1:])
     args = _parser().parse_args(argv)
     try:
@@ -154,6 +155,10 @@ def _delegate(command: str, rest: list[str]) -> int:
     except SettingsError as exc:
         print(f"lantian: setting error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if command == "export":
+        from dispatch.exports import export_cli
+
+        return asyncio.run(export_cli(rest, settings))
     if command == "classify":
         from nlp import cli as nlp_cli
         from nlp import warm_up

@@ -41,6 +41,15 @@ class Transcript:
         self.flush()
         print(f"\n━━ {text} ━━", flush=True)
 
+    def full(self, message: dict) -> None:
+        """Print one bot message in full (the transcript shortens long ones)."""
+        self.flush()
+        text = message.get("caption") or message.get("text") or ""
+        print("  ┌" + "─" * 60, flush=True)
+        for line in text.splitlines():
+            print(f"  │ {line}", flush=True)
+        print("  └" + "─" * 60, flush=True)
+
     def flush(self) -> None:
         lines = self.emulator.transcript_lines()
         for line in lines[self.printed:]:
@@ -128,8 +137,11 @@ async def patrol_handles_the_case(bot: BotApiEmulator, db: Database, clock: Manu
     hears each step and rates the outcome."""
     show.heading("派单到白马第一网格巡查群（除夕夜：全员在岗）")
     patrol_chat = chats["wx-by-bm-01"]
-    card, _pin = await bot.wait_for(chat_id=patrol_chat.id, timeout=10, count=2)
-    show.flush()
+    [card] = await bot.wait_for(lambda m: "工单" in (m.get("caption") or m.get("text") or "")
+                                and bool(m.get("reply_markup")), chat_id=patrol_chat.id,
+                                timeout=10)
+    await bot.wait_for(lambda m: "location" in m, chat_id=patrol_chat.id, timeout=10)
+    show.full(card)
     show.heading("网格员接单、到场、办结")
     clock.advance(timedelta(minutes=4))
     bot.press_button(PATROL_NIGHT, card, _button(card, "cs:ack:"))
@@ -187,6 +199,9 @@ async def main() -> int:
             try:
                 await resident_reports_fireworks(emulator, db, show)
                 await patrol_handles_the_case(emulator, db, clock, chats, show)
+                from bot.demo_officials import official_asks_status
+
+                await official_asks_status(emulator, runtime, show)
             except (TimeoutError, LookupError) as exc:
                 show.flush()
                 print(f"\ndemo step failed: {exc}", file=sys.stderr)

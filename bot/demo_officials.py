@@ -16,9 +16,9 @@ async def official_asks_status(emulator: BotApiEmulator, runtime: Any, show: Any
     show.heading("干部在街道干部群查看：/status，再看图表 /status chart")
     emulator.add_group_member(STREET_CHAT, OFFICIAL)
     emulator.send_text(OFFICIAL, "/status@lantian_bot", chat=STREET_CHAT)
-    await emulator.wait_for(lambda m: (m.get("text") or "").startswith("📊"),
-                            chat_id=STREET_CHAT.id, timeout=15)
-    show.flush()
+    [status] = await emulator.wait_for(lambda m: (m.get("text") or "").startswith("📊"),
+                                       chat_id=STREET_CHAT.id, timeout=15)
+    show.full(status)
     emulator.send_text(OFFICIAL, "/status chart", chat=STREET_CHAT)
     await emulator.wait_for(lambda m: m.get("method") == "sendPhoto", chat_id=STREET_CHAT.id,
                             timeout=30)
