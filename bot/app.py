@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import (
-    BotCommand,
-    BotCommandScopeAllChatAdministrators,
-    BotCommandScopeAllGroupChats,
-    BotCommandScopeAllPrivateChats,
-    Update,
-)
+from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -23,12 +17,7 @@ from telegram.ext import (
 from bot.processing import PerChatUpdateProcessor
 from handlers import common, duty, official, patrol, resident, resident_buttons
 from handlers.flood import FloodGuard, flood_check
-from handlers.i18n import CATALOGUES, DEFAULT_LANGUAGE, t
 from handlers.services import Services
-
-PRIVATE_COMMANDS = ("report", "my", "cancel", "lang", "help")
-GROUP_COMMANDS = ("status", "overdue", "help")
-GROUP_ADMIN_COMMANDS = ("status", "overdue", "bulletin", "export", "bind", "unbind", "help")
 
 
 def build_application(svc: Services) -> Application:
@@ -87,21 +76,3 @@ def register_handlers(application: Application) -> None:
     add(MessageHandler(private & filters.COMMAND, common.unknown_command))
     add(MessageHandler(private, common.unknown_private))
     application.add_error_handler(common.on_error)
-
-
-def _commands(names: tuple[str, ...], lang: str) -> list[BotCommand]:
-    return [BotCommand(name, t(lang, f"menu.{name}")) for name in names]
-
-
-async def set_command_menus(application: Application) -> None:
-    """Command menus per scope (private chats, groups, group admins) and language."""
-    bot = application.bot
-    scopes = (
-        (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
-        (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
-        (BotCommandScopeAllChatAdministrators(), GROUP_ADMIN_COMMANDS),
-    )
-    for scope, names in scopes:
-        for lang in CATALOGUES:
-            code = None if lang == DEFAULT_LANGUAGE else lang
-            await bot.set_my_commands(_commands(names, lang), scope=scope, language_code=code)

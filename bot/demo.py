@@ -188,7 +188,8 @@ async def main() -> int:
         print(f"  database: {db_url}", flush=True)
         print(f"  {await import_grids(db, EXAMPLES / 'baiyang.geojson')}", flush=True)
         print(f"  {await import_roster(db, EXAMPLES / 'roster.csv')}", flush=True)
-        clock = ManualClock(datetime(2027, 2, 5, 20, 30, tzinfo=SHANGHAI))
+        # The day before 除夕: reminders and notices first, then the night itself.
+        clock = ManualClock(datetime(2027, 2, 4, 14, 0, tzinfo=SHANGHAI))
         async with BotApiEmulator() as emulator:
             settings = Settings(bot_token=emulator.token, telegram_api_url=emulator.url,
                                 database_url=db_url, media_dir=Path(tmp) / "media")
@@ -197,6 +198,10 @@ async def main() -> int:
             runtime = BotRuntime(settings, db=db, clock=clock)
             await runtime.start()
             try:
+                from bot.demo_reminders import chuxi_reminders
+
+                await chuxi_reminders(emulator, runtime, clock, show)
+                clock.set(datetime(2027, 2, 5, 20, 30, tzinfo=SHANGHAI))
                 await resident_reports_fireworks(emulator, db, show)
                 await patrol_handles_the_case(emulator, db, clock, chats, show)
                 from bot.demo_officials import official_asks_status

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import build_application, set_command_menus
+from bot.app import build_application
 from bot.config import (
     dedup_rules,
     intake_rules,
@@ -27,6 +27,7 @@ from bot.settings import Settings, SettingsError
 from bot.webhook import build_webhook_app, webhook_secret
 from dispatch.catalog import load_catalog
 from dispatch.clock import Clock
+from handlers import menus
 from handlers.services import Services
 from nlp import warm_up
 from schedules import bulletins, reminders, sweeper
@@ -73,10 +74,14 @@ class BotRuntime:
                                  salt=settings.bot_token.split(":")[0] if settings.bot_token
                                  else "lantian")
         self.gap_m = routing_gap_m(settings)
+        # Check the other sections now, so a bad setting stops start-up before Telegram is
+        # contacted (the modules read them again when they start).
+        reminders.config_of(self.services)
         self.application: Application | None = None
         self.worker: OutboxWorker | None = None
         self.scheduler: AsyncIOScheduler | None = None
         self._web_runner: web.AppRunner | None = None
+        self._menus: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Check the database, then start receiving updates."""
@@ -86,7 +91,7 @@ class BotRuntime:
         application = build_application(self.services)
         self.application = application
         await application.initialize()
-        await set_command_menus(application)
+        await menus.set_default_menus(application)
         self.worker = OutboxWorker(application.bot, self.db)
         self.services.wake_outbox = self.worker.wake
         self.worker.start()
@@ -100,8 +105,15 @@ class BotRuntime:
                 poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES
             )
         await application.start()
+        self._menus = asyncio.create_task(self._audience_menus(), name="audience-menus")
         log.info("bot @%s running (%s)", application.bot.username,
                  "webhook" if self.settings.webhook_url else "polling")
+
+    async def _audience_menus(self) -> None:
+        try:
+            await menus.set_audience_menus(self.application, self.services)
+        except Exception:  # menus are a convenience: never take the bot down for them
+            log.exception("could not set the per-chat command menus")
 
     def _build_scheduler(self) -> AsyncIOScheduler:
         scheduler = AsyncIOScheduler(timezone="Asia/Shanghai")
@@ -130,6 +142,12 @@ class BotRuntime:
 
     async def stop(self) -> None:
         """Stop receiving, finish what is in flight, close connections."""
+        if self._menus is not None and not self._menus.done():
+            self._menus.cancel()
+            try:
+                await self._menus
+            except (asyncio.CancelledError, Exception):
+                pass
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None

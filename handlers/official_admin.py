@@ -9,29 +9,22 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
-from telegram import Bot, BotCommand, BotCommandScopeChat, Update
+from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from dispatch.access import (
-    OFFICIAL_ROLES,
     bind_chat,
     granting_admins,
-    official_chats,
     unbind_chat,
 )
-from handlers.i18n import CATALOGUES, DEFAULT_LANGUAGE, t
+from handlers.i18n import t
+from handlers.menus import OFFICIAL_CHAT, clear_chat_menu, set_chat_menu
 from handlers.official_gate import example_code
 from handlers.people import user_language
 from handlers.services import services
-from storage.models import Membership, Person
 
 log = logging.getLogger(__name__)
-OFFICIAL_CHAT_COMMANDS = ("status", "overdue", "bulletin", "export", "help")
-OFFICIAL_PRIVATE_COMMANDS = ("status", "overdue", "bulletin", "export", "report", "my", "lang",
-                             "help")
 
 
 def _names(svc, grid_ids) -> str:
@@ -66,7 +59,7 @@ async def bind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     else:
         key = "official.bound" if result.status == "bound" else "official.already"
         text = t(lang, key, grid=grid.name, code=grid.code)
-        await set_chat_menu(context.bot, chat.id, OFFICIAL_CHAT_COMMANDS)
+        await set_chat_menu(context.bot, chat.id, OFFICIAL_CHAT)
     await message.reply_text(text)
 
 
@@ -93,42 +86,6 @@ async def unbind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     elif result.status == "unbound":
         await clear_chat_menu(context.bot, chat.id)
     await message.reply_text("\n".join(lines))
-
-
-async def set_chat_menu(bot: Bot, chat_id: int, names: tuple[str, ...]) -> None:
-    """Show `names` as the command menu of one chat, in every language."""
-    try:
-        for lang in CATALOGUES:
-            await bot.set_my_commands(
-                [BotCommand(name, t(lang, f"menu.{name}")) for name in names],
-                scope=BotCommandScopeChat(chat_id),
-                language_code=None if lang == DEFAULT_LANGUAGE else lang)
-    except TelegramError as exc:  # a menu is a convenience: never fail the command for it
-        log.warning("could not set the command menu of chat %s: %s", chat_id, exc)
-
-
-async def clear_chat_menu(bot: Bot, chat_id: int) -> None:
-    """Back to the general menus for this chat."""
-    try:
-        for lang in CATALOGUES:
-            await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id),
-                                         language_code=None if lang == DEFAULT_LANGUAGE else lang)
-    except TelegramError as exc:
-        log.warning("could not clear the command menu of chat %s: %s", chat_id, exc)
-
-
-async def set_official_menus(application: Application) -> None:
-    """At start-up: officials' menus for every bound chat and every official's private chat."""
-    svc = services_of(application)
-    async with svc.db.sessions() as session:
-        chats = await official_chats(session)
-        people = list((await session.execute(
-            select(Person.telegram_id).join(Membership, Membership.person_id == Person.id)
-            .where(Membership.role.in_(OFFICIAL_ROLES)).distinct())).scalars())
-    for chat_id in chats:
-        await set_chat_menu(application.bot, chat_id, OFFICIAL_CHAT_COMMANDS)
-    for telegram_id in people:
-        await set_chat_menu(application.bot, telegram_id, OFFICIAL_PRIVATE_COMMANDS)
 
 
 def services_of(application: Application):

@@ -112,6 +112,11 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     tn = await turn(update, context)
     payload = context.args[0] if context.args else ""
     welcome = t(tn.lang, "start.welcome", name=update.effective_user.first_name or "")
+    if payload.startswith("s_"):  # a poster's "subscribe to ban notices" code
+        from handlers.notices import subscribe_via_link
+
+        await subscribe_via_link(update, context, payload[2:])
+        return
     if not payload.startswith("g_"):
         await tn.message.reply_text(welcome)
         return

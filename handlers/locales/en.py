@@ -14,6 +14,7 @@ MESSAGES: dict[str, str] = {
         "📣 Report: send /report, or just send a photo, a location or a description.\n"
         "📋 /my shows your reports and their progress\n"
         "❌ /cancel drops the report you are writing\n"
+        "📢 /subscribe ban notices for your area (/unsubscribe to stop)\n"
         "🌐 /lang switches language (中文 / English)\n\n"
         "We tell you who took the case, when they arrived and the outcome. Anonymous by default."
     ),
@@ -21,6 +22,8 @@ MESSAGES: dict[str, str] = {
         "Lantian commands for groups:\n"
         "/status cases and response times of your area\n"
         "/overdue overdue cases\n"
+        "/bulletin monthly bulletin · /export figures as a spreadsheet\n"
+        "/duty who is on duty (patrol chats)\n"
         "To report, message me privately: @{bot_username}"
     ),
     "lang.choose": "请选择语言 / Choose your language:",
@@ -39,8 +42,13 @@ MESSAGES: dict[str, str] = {
     "menu.overdue": "Overdue cases",
     "menu.bind": "Bind this group to a grid (admins)",
     "menu.unbind": "Unbind this group (admins)",
-    "menu.export": "Export figures (admins)",
+    "menu.export": "Export figures",
     "menu.bulletin": "Monthly bulletin",
+    'menu.checkin': 'Start my shift (patrol)',
+    'menu.checkout': 'End my shift (patrol)',
+    'menu.duty': 'Who is on duty, my shifts',
+    'menu.subscribe': 'Get ban notices for my area',
+    'menu.unsubscribe': 'Stop ban notices',
     'fallback.unknown_command': 'Sorry, there is no such command. Send /help to see what I can do.',
     'button.invalid': 'This button no longer works. Send /help to see how to use the bot.',
     'flood.slow_down': 'You are sending very fast; please wait {seconds} seconds. Nothing already received is lost.',

@@ -12,6 +12,7 @@ MESSAGES: dict[str, str] = {
         "📣 举报：发送 /report，或直接发照片、位置、文字描述。\n"
         "📋 /my 查看我的举报和处理进度\n"
         "❌ /cancel 放弃正在填写的举报\n"
+        "📢 /subscribe 订阅所在网格的禁燃禁放公告（/unsubscribe 退订）\n"
         "🌐 /lang 切换语言（中文 / English）\n\n"
         "我们会告诉您：谁接了单、何时到场、处理结果。默认匿名。"
     ),
@@ -19,6 +20,8 @@ MESSAGES: dict[str, str] = {
         "「蓝天」在群里可用的命令：\n"
         "/status 查看辖区工单和时效\n"
         "/overdue 查看超时工单\n"
+        "/bulletin 月度通报 · /export 导出统计表\n"
+        "/duty 谁在值班（巡查群）\n"
         "举报请私聊我：@{bot_username}"
     ),
     "lang.choose": "请选择语言 / Choose your language:",
@@ -37,8 +40,13 @@ MESSAGES: dict[str, str] = {
     "menu.overdue": "超时工单",
     "menu.bind": "把本群绑定到网格（管理员）",
     "menu.unbind": "解除本群绑定（管理员）",
-    "menu.export": "导出统计表（管理员）",
+    "menu.export": "导出统计表",
     "menu.bulletin": "生成月度通报",
+    'menu.checkin': '上岗签到（巡查队员）',
+    'menu.checkout': '下班签退（巡查队员）',
+    'menu.duty': '谁在值班·我的班次',
+    'menu.subscribe': '订阅禁燃禁放公告',
+    'menu.unsubscribe': '退订公告',
     'fallback.unknown_command': '抱歉，没有这个命令。发送 /help 查看可用的命令。',
     'button.invalid': '这个按钮已失效。请发送 /help 查看用法。',
     'flood.slow_down': '您发送得太快了，请稍等 {seconds} 秒再发。已收到的内容不会丢失。',
