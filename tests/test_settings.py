@@ -84,3 +84,22 @@ def test_database_urls_map_to_async_drivers() -> None:
     assert normalize_database_url("sqlite:///a.db") == "sqlite+aiosqlite:///a.db"
     assert normalize_database_url("postgres://u@h/d") == "postgresql+asyncpg://u@h/d"
     assert normalize_database_url("postgresql+asyncpg://u@h/d") == "postgresql+asyncpg://u@h/d"
+
+
+def test_the_example_configuration_is_valid() -> None:
+    from pathlib import Path
+
+    from bot.config import dedup_rules, routing_gap_m, sla_rules, window_rules, work_calendar
+    from schedules.bulletins import officials_config
+    from schedules.reminders_config import reminder_config
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "lantian.toml"
+    settings = load_settings({"LANTIAN_CONFIG": str(example)})
+    calendar = work_calendar(settings)
+    assert sla_rules(settings, calendar).ack == timedelta(minutes=10)
+    assert dedup_rules(settings)["dust"].window == timedelta(hours=72)
+    assert routing_gap_m(settings) == 300
+    rules = window_rules(settings)
+    assert intake_rules(settings).max_photos == 5
+    assert reminder_config(settings, {rule.key for rule in rules})
+    assert officials_config(settings).bulletin_day == 27
