@@ -13,8 +13,10 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.processing import PerChatUpdateProcessor
+from bot.telegram_bot import LantianBot
 from handlers import common, duty, official, patrol, resident, resident_buttons
 from handlers.flood import FloodGuard, flood_check
 from handlers.services import Services
@@ -23,16 +25,17 @@ from handlers.services import Services
 def build_application(svc: Services) -> Application:
     """An Application wired to our handlers, talking to `svc.settings.telegram_api_url`."""
     settings = svc.settings
-    builder = (
-        ApplicationBuilder()
-        .token(settings.require_token())
-        .base_url(settings.api_base_url)
-        .base_file_url(settings.api_file_url)
-        .concurrent_updates(PerChatUpdateProcessor(256))
+    bot = LantianBot(
+        settings.require_token(), base_url=settings.api_base_url,
+        base_file_url=settings.api_file_url,
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        # Replies ride out a short 429 themselves; the outbox also schedules its own retries
+        # (its lease outlasts these sleeps, see dispatch/outbox.py).
+        rate_limiter=AIORateLimiter(max_retries=2) if settings.rate_limit else None,
     )
-    if settings.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    application = builder.build()
+    application = (ApplicationBuilder().bot(bot)
+                   .concurrent_updates(PerChatUpdateProcessor(256)).build())
     application.bot_data["services"] = svc
     application.bot_data["flood_guard"] = FloodGuard(
         svc.intake.flood_messages, svc.intake.flood_window.total_seconds())

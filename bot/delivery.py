@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Bot, InputFile
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 from telegram.warnings import PTBUserWarning
 
 from dispatch import outbox
@@ -111,6 +118,10 @@ class OutboxWorker:
                 result = await self.bot.do_api_request(row.method, api_kwargs=params)
             except RetryAfter as exc:
                 await self._record_retry(row, f"429: {exc}", _retry_after(exc))
+            except ChatMigrated as exc:  # a group became a supergroup: follow it
+                await self._migrate(row.chat_id, exc.new_chat_id)
+            except FileNotFoundError as exc:  # an attachment gone from this disk
+                await self._record_undeliverable(row, f"file missing: {exc.filename}")
             except Forbidden as exc:
                 await self._record_undeliverable(row, f"403: {exc.message}")
             except BadRequest as exc:
@@ -126,8 +137,25 @@ class OutboxWorker:
             else:
                 await self._record_sent(row, _message_id(result))
 
+    async def _migrate(self, old_chat_id: int, new_chat_id: int) -> None:
+        from sqlalchemy import update
+
+        from storage.models import Grid, GridOfficialChat
+
+        log.warning("chat %s is now %s: moving grids and pending messages", old_chat_id,
+                    new_chat_id)
+        async with self.db.transaction() as session:
+            await outbox.reroute(session, old_chat_id, new_chat_id)
+            await session.execute(update(Grid).where(Grid.patrol_chat_id == old_chat_id)
+                                  .values(patrol_chat_id=new_chat_id))
+            await session.execute(update(GridOfficialChat)
+                                  .where(GridOfficialChat.chat_id == old_chat_id)
+                                  .values(chat_id=new_chat_id))
+        self.wake()
+
     async def _params(self, row: OutboxMessage) -> dict[str, Any] | None:
         params = dict(row.payload)
+        params["chat_id"] = row.chat_id  # the row's chat wins (it follows chat migrations)
         edit_of = params.pop("_edit_of", None)
         upload = params.pop("_upload", None)
         if edit_of is not None:
@@ -154,6 +182,10 @@ class OutboxWorker:
 
     async def _record_retry(self, row: OutboxMessage, error: str,
                             wait: timedelta | None = None, count: bool = True) -> None:
+        if count and row.attempts + 1 >= outbox.MAX_ATTEMPTS:
+            await self._record_undeliverable(row, f"gave up after {row.attempts + 1} attempts: "
+                                                  f"{error}")
+            return
         if count:
             log.warning("outbox row %s to chat %s: %s (attempt %s)", row.id, row.chat_id, error,
                         row.attempts + 1)

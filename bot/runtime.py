@@ -158,10 +158,13 @@ class BotRuntime:
         if application is not None:
             if application.updater and application.updater.running:
                 await application.updater.stop()
+            if self._web_runner is not None:
+                # Stop accepting webhook calls first: an update Telegram handed us after
+                # the application stopped would be acknowledged and then lost.
+                await self._web_runner.cleanup()
+                self._web_runner = None
             if application.running:
                 await application.stop()
-            if self._web_runner is not None:
-                await self._web_runner.cleanup()
             await application.shutdown()
             self.application = None
         if self._own_db:

@@ -106,10 +106,17 @@ async def place_report(session: AsyncSession, report: Report, now: datetime,
     rule = ctx.dedup.get(report.category, DEFAULT_DEDUP["other"])
     duplicate = await find_duplicate(session, report, now, rule)
     if duplicate is not None:
+        # Lock it and look again: it may have been closed since (then the report opens a
+        # case of its own, so its reporter hears an outcome).
+        duplicate = await lock_case(session, duplicate.id)
+    if duplicate is not None and duplicate.state in OPEN_STATES:
         report.case_id = duplicate.id
-        duplicate.report_count += 1  # not a change of state: buttons shown stay valid
+        # Counted in SQL, not from a loaded value; not a change of state, so the buttons
+        # already shown stay valid (no version bump).
+        duplicate.report_count = Case.report_count + 1
         duplicate.updated_at = now
         await session.flush()
+        await session.refresh(duplicate, ["report_count"])
         record(session, duplicate, "merged", now, report_id=report.id,
                anonymous_id=report.anonymous_id)
         await ctx.notifier.merged(session, duplicate, report)
@@ -131,6 +138,14 @@ async def place_report(session: AsyncSession, report: Report, now: datetime,
            off_hours=limits.off_hours)
     await dispatch(session, case, now, ctx, [report])
     return case, False
+
+
+async def lock_case(session: AsyncSession, case_id: int) -> Case | None:
+    """The case, re-read and locked for the rest of the transaction on PostgreSQL."""
+    query = select(Case).where(Case.id == case_id).execution_options(populate_existing=True)
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return await session.scalar(query)
 
 
 def patrol_chat_of(router: Router, grid_id: int | None) -> tuple[GridNode | None, int | None]:

@@ -25,15 +25,29 @@ from storage.models import OPEN_STATES, Case, CaseState, GridOfficialChat
 TOP_STEP = 3
 
 
-def current_deadline(case: Case) -> datetime | None:
-    """The deadline that applies to the case in its state."""
-    if case.state in (CaseState.NEW, CaseState.DISPATCHED, CaseState.REOPENED):
-        return case.ack_deadline
+def deadlines_of(case: Case) -> list[tuple[datetime, str]]:
+    """The deadlines still ahead of the case in its state, earliest first, with their kind."""
+    stages = [(case.ack_deadline, "ack"), (case.on_site_deadline, "on_site"),
+              (case.resolve_deadline, "resolve")]
     if case.state == CaseState.ACKED:
-        return case.on_site_deadline
-    if case.state == CaseState.ON_SITE:
-        return case.resolve_deadline
-    return None
+        stages = stages[1:]
+    elif case.state == CaseState.ON_SITE:
+        stages = stages[2:]
+    elif case.state not in (CaseState.NEW, CaseState.DISPATCHED, CaseState.REOPENED):
+        return []
+    return [(deadline, kind) for deadline, kind in stages if deadline is not None]
+
+
+def missed_deadline(case: Case, now: datetime) -> tuple[datetime, str] | None:
+    """The latest of the case's deadlines that has passed, if any."""
+    passed = [stage for stage in deadlines_of(case) if stage[0] <= now]
+    return passed[-1] if passed else None
+
+
+def next_deadline(case: Case, now: datetime) -> datetime | None:
+    """The first deadline still ahead."""
+    ahead = [deadline for deadline, _ in deadlines_of(case) if deadline > now]
+    return ahead[0] if ahead else None
 
 
 async def official_chats(session: AsyncSession, case: Case, ctx: CaseContext) -> list[int]:
@@ -60,31 +74,39 @@ async def due_cases(session: AsyncSession, now: datetime, limit: int = 100) -> l
 
 
 async def escalate(session: AsyncSession, case: Case, now: datetime, ctx: CaseContext) -> bool:
-    """Take the next step for one due case; False when nothing was due after all."""
-    deadline = current_deadline(case)
-    if deadline is None:
-        case.next_escalation_at = None
+    """Take the next step for one due case; False when nothing was due after all.
+
+    A step with nobody to tell (no patrol chat, no leader, no official chat) is recorded as
+    such and the ladder goes straight on to the next step. After the top step the ladder
+    waits for the next deadline (on site, then resolve), where the top step is repeated.
+    """
+    missed = missed_deadline(case, now)
+    if missed is None:
+        case.next_escalation_at = next_deadline(case, now)
         return False
-    if now < deadline:  # e.g. a new, later deadline after acknowledging
-        case.next_escalation_at = deadline
-        return False
-    step = min(case.escalation_level + 1, TOP_STEP)
+    deadline, kind = missed
+    late = max(0, round((now - deadline).total_seconds() / 60))
     grid = ctx.router.get(case.grid_id)
     duty = await on_duty(session, case.grid_id, now, ctx.router,
                          all_hands=all_hands(ctx.windows, case.category, now))
-    leaders: list[Member] = []
-    chats: list[int] = []
-    if step >= 2 and case.grid_id is not None:
-        leaders = await leaders_of(session, case.grid_id, ctx.router)
-    if step >= TOP_STEP:
-        chats = await official_chats(session, case, ctx)
-    await ctx.notifier.escalate(session, case, step, grid, duty, leaders, chats)
-    kind = {CaseState.ACKED: "on_site", CaseState.ON_SITE: "resolve"}.get(case.state, "ack")
-    record(session, case, "escalated", now, step=step, missed=kind,
-           late_minutes=round((now - deadline).total_seconds() / 60, 1),
-           leaders=[m.telegram_id for m in leaders], official_chats=chats)
-    case.escalation_level = step
-    case.next_escalation_at = now + ctx.sla.escalation_interval if step < TOP_STEP else None
+    step = min(case.escalation_level + 1, TOP_STEP)
+    while True:
+        leaders: list[Member] = []
+        chats: list[int] = []
+        if step == 2 and case.grid_id is not None:
+            leaders = await leaders_of(session, case.grid_id, ctx.router)
+        if step == TOP_STEP:
+            chats = await official_chats(session, case, ctx)
+        sent = await ctx.notifier.escalate(session, case, step, grid, duty, leaders, chats,
+                                           kind, late)
+        record(session, case, "escalated", now, step=step, missed=kind, late_minutes=late,
+               sent=sent, leaders=[m.telegram_id for m in leaders], official_chats=chats)
+        case.escalation_level = step
+        if sent or step == TOP_STEP:
+            break
+        step += 1
+    case.next_escalation_at = (now + ctx.sla.escalation_interval if step < TOP_STEP
+                               else next_deadline(case, now))
     return True
 
 

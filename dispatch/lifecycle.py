@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.cases import CaseContext, dispatch, record
+from dispatch.cases import CaseContext, dispatch, lock_case, record
 from dispatch.duty import Member, leaders_of, may_act
 from dispatch.geo import haversine_m
 from dispatch.pending import clear_pending, set_pending
@@ -38,12 +37,7 @@ class Result:
     distance_m: float | None = None
 
 
-async def load_case(session: AsyncSession, case_id: int) -> Case | None:
-    """The case, locked for the rest of the transaction on PostgreSQL."""
-    query = select(Case).where(Case.id == case_id)
-    if session.bind.dialect.name == "postgresql":
-        query = query.with_for_update()
-    return await session.scalar(query)
+load_case = lock_case
 
 
 async def _actor(session: AsyncSession, case: Case, telegram_id: int, ctx: CaseContext,

@@ -41,8 +41,10 @@ class Notifier(Protocol):
         """Offer the member to add an "after" photo or a note privately."""
 
     async def escalate(self, session: AsyncSession, case: Case, step: int, grid: GridNode | None,
-                       duty: Duty, leaders: list[Member], official_chats: list[int]) -> None:
-        """One step of the escalation ladder."""
+                       duty: Duty, leaders: list[Member], official_chats: list[int],
+                       missed: str, late_minutes: int) -> int:
+        """One step of the escalation ladder (`missed`: ack | on_site | resolve); returns how
+        many messages were queued (0: nobody to tell at this step)."""
 
     async def unsatisfied(self, session: AsyncSession, case: Case, leaders: list[Member]) -> None:
         """A resident was not satisfied: alert the grid's leaders privately."""

@@ -20,8 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Event, OutboxMessage, OutboxState
 
-LEASE = timedelta(seconds=60)
+# Long enough for PTB's AIORateLimiter to sleep through a few 429s inside one call.
+LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(minutes=10)
+# After this many failed attempts (about a day of backoff) a row is given up as undeliverable.
+MAX_ATTEMPTS = 150
 
 
 @dataclass(frozen=True)
@@ -75,34 +78,20 @@ async def lease_due(session: AsyncSession, limit: int = 50,
                     now: datetime | None = None) -> list[OutboxMessage]:
     """Claim up to `limit` due rows for delivery (hidden from other workers for LEASE).
 
-    Only the oldest due row of each chat is eligible while an older one of that chat is
-    still pending, so a chat's messages go out in order.
+    Only the oldest pending row of each chat is eligible, so a chat's messages go out in
+    order; a chat whose oldest row waits for a retry waits as a whole, and never holds up
+    other chats (the choice is made per chat in SQL, not after a LIMIT).
     """
     now = now or _real_now()
+    heads = (select(func.min(OutboxMessage.id))
+             .where(OutboxMessage.state == OutboxState.PENDING)
+             .group_by(OutboxMessage.chat_id))
     query = (select(OutboxMessage)
-             .where(OutboxMessage.state == OutboxState.PENDING,
-                    OutboxMessage.next_attempt_at <= now)
-             .order_by(OutboxMessage.id).limit(limit * 4))
+             .where(OutboxMessage.id.in_(heads), OutboxMessage.next_attempt_at <= now)
+             .order_by(OutboxMessage.id).limit(limit))
     if session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    rows = list((await session.execute(query)).scalars())
-    if not rows:
-        return []
-    # Chats that have an older pending row not due yet must wait for it (ordering).
-    chats = {row.chat_id for row in rows}
-    first_pending = dict((await session.execute(
-        select(OutboxMessage.chat_id, OutboxMessage.id)
-        .where(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.chat_id.in_(chats))
-        .order_by(OutboxMessage.chat_id, OutboxMessage.id.desc())
-    )).all())
-    leased, seen_chats = [], set()
-    for row in rows:
-        if row.chat_id in seen_chats or first_pending.get(row.chat_id, row.id) < row.id:
-            continue
-        seen_chats.add(row.chat_id)
-        leased.append(row)
-        if len(leased) >= limit:
-            break
+    leased = list((await session.execute(query)).scalars())
     if leased:
         await session.execute(update(OutboxMessage)
                               .where(OutboxMessage.id.in_([r.id for r in leased]))
@@ -123,6 +112,13 @@ async def mark_sent(session: AsyncSession, outbox_id: int, message_id: int | Non
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(
         state=OutboxState.SENT, telegram_message_id=message_id, sent_at=_real_now(),
         attempts=OutboxMessage.attempts + 1, last_error=None))
+
+
+async def reroute(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
+    """A group became a supergroup (Telegram's ChatMigrated): pending rows follow it."""
+    await session.execute(update(OutboxMessage).where(
+        OutboxMessage.chat_id == old_chat_id, OutboxMessage.state == OutboxState.PENDING)
+        .values(chat_id=new_chat_id))
 
 
 async def mark_retry(session: AsyncSession, outbox_id: int, attempts: int, error: str,

@@ -124,34 +124,34 @@ class OutboxNotifier:
             case, "ask_after_note")
 
     async def escalate(self, session: AsyncSession, case: Case, step: int, grid: GridNode | None,
-                       duty: Duty, leaders: list[Member], official_chats: list[int]) -> None:
-        from dispatch.escalation import current_deadline
-
-        deadline = current_deadline(case)
-        now = self.svc.clock.now()
-        late = max(0, round((now - deadline).total_seconds() / 60)) if deadline else 0
-        missed_key = {"acked": "on_site", "on_site": "resolve"}.get(case.state, "ack")
+                       duty: Duty, leaders: list[Member], official_chats: list[int],
+                       missed: str, late_minutes: int) -> int:
         plain_grid = grid.name if grid else "—"
 
         def text(lang: str, key: str, html: bool) -> str:
             return t(lang, key, number=case.number,
                      grid=escape(plain_grid) if html else plain_grid,
-                     category=render.category(lang, case), late=late,
-                     missed=t(lang, f"case.missed.{missed_key}"),
+                     category=render.category(lang, case), late=late_minutes,
+                     missed=t(lang, f"case.missed.{missed}"),
                      names=render.duty_names(duty, html))
+        sent = 0
         if step == 1 and case.dispatch_chat_id is not None:
             await self._send(session, case.dispatch_chat_id, "sendMessage", {
                 "text": text(GROUP, "case.escalate.chat", True), "parse_mode": "HTML"},
                 case, "escalation_1")
+            sent += 1
         if step == 2:
             for leader in leaders:
                 await self._send(session, leader.telegram_id, "sendMessage", {
                     "text": text(_lang(leader), "case.escalate.leader", False)},
                     case, "escalation_2")
+                sent += 1
         if step >= 3:
             for chat_id in official_chats:
                 await self._send(session, chat_id, "sendMessage", {
                     "text": text(GROUP, "case.escalate.official", False)}, case, "escalation_3")
+                sent += 1
+        return sent
 
     async def unsatisfied(self, session: AsyncSession, case: Case, leaders: list[Member]) -> None:
         grid = self.svc.catalog.router.get(case.grid_id)

@@ -88,7 +88,7 @@ async def _report(bot: Any, user: TgUser, point: tuple[float, float], chat_id: i
     summary = await bot.question(user.id, timeout=60)
     emu.press_button(user, summary, next(d for d in button_data(summary)
                                          if d.endswith(":submit")))
-    await bot.reply(user.id, timeout=60, predicate=lambda m: "编号" in (m.get("text") or ""))
+    await bot.reply(user.id, timeout=60, predicate=lambda m: "举报已受理" in (m.get("text") or ""))
 
 
 async def report_to_dispatch(residents: int = RESIDENTS) -> tuple[float, int]:

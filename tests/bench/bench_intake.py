@@ -40,7 +40,7 @@ async def _one_report(bot: Any, user: TgUser, point: tuple[float, float],
     _, summary = await bot.replies(user.id, 2, timeout=60)
     emu.press_button(user, summary, next(d for d in button_data(summary)
                                          if d.endswith(":submit")))
-    await bot.reply(user.id, timeout=60, predicate=lambda m: "编号" in (m.get("text") or ""))
+    await bot.reply(user.id, timeout=60, predicate=lambda m: "举报已受理" in (m.get("text") or ""))
 
 
 def _photo(seed: int) -> bytes:

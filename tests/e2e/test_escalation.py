@@ -51,13 +51,14 @@ async def test_the_ladder_climbs_stops_on_ack_and_resumes_on_a_missed_deadline(
         to_officials = await bot.reply(STREET_OFFICIALS)
         assert "🚨" in to_officials["text"] and "白马第一网格" in to_officials["text"]
         bot.clock.advance(timedelta(hours=1))
-        assert await escalate_cases(bot.svc) == 0  # the top step is not repeated
-        assert await steps_of(bot, case.id) == [(1, "ack"), (2, "ack"), (3, "ack")]
+        assert await escalate_cases(bot.svc) == 0  # the top step waits for the next deadline
+        # By the third step the on-site deadline (10:30) has passed as well.
+        assert await steps_of(bot, case.id) == [(1, "ack"), (2, "ack"), (3, "on_site")]
 
         await bot.press(DAY_PATROL, card, cs(card, "ack"))  # late, but taken: the ladder stops
         await card_edit(bot, "wx-by-bm-01", "cs:arr:")
         assert await escalate_cases(bot.svc) == 1  # …and resumes at once: on-site is past too
-        assert await steps_of(bot, case.id) == [(1, "ack"), (2, "ack"), (3, "ack"),
+        assert await steps_of(bot, case.id) == [(1, "ack"), (2, "ack"), (3, "on_site"),
                                                 (3, "on_site")]
 
 
@@ -125,3 +126,48 @@ async def test_unreachable_chats_are_recorded_and_shown_to_admins(db_url, tmp_pa
             events = await session.scalar(select(func.count()).where(
                 Event.kind == "undeliverable"))
         assert undeliverable >= 1 and events == undeliverable
+
+
+async def test_an_acknowledged_case_never_reached_escalates_again_at_the_resolve_deadline(
+        db_url, tmp_path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        await file_report(bot, ZHANG, await point_in(bot.db, "wx-by-bm-01"), "工地扬尘很大",
+                          "dust")
+        card = await card_in(bot, "wx-by-bm-01")
+        await bot.press(DAY_PATROL, card, cs(card, "ack"))
+        await card_edit(bot, "wx-by-bm-01", "cs:arr:")
+        for minutes in (31, 10, 10):  # on site missed: steps 1, 2, 3
+            bot.clock.advance(timedelta(minutes=minutes))
+            assert await escalate_cases(bot.svc) == 1
+        bot.clock.advance(timedelta(hours=5))
+        assert await escalate_cases(bot.svc) == 0
+        bot.clock.advance(timedelta(hours=19))  # past the 24-hour resolve deadline
+        assert await escalate_cases(bot.svc) == 1
+        case = await case_of(bot)
+        assert await steps_of(bot, case.id) == [(1, "on_site"), (2, "on_site"),
+                                                (3, "on_site"), (3, "resolve")]
+
+
+async def test_a_step_with_nobody_to_tell_goes_on_to_the_next(db_url, tmp_path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        # 新华第一网格 has no leader of its own; its community's leader is found, but here
+        # the leader chain is emptied so step 2 has nobody and step 3 follows at once.
+        from sqlalchemy import delete
+
+        from storage.models import Membership
+        async with bot.db.transaction() as session:
+            await session.execute(delete(Membership).where(Membership.role == "leader"))
+        await file_report(bot, ZHANG, await point_in(bot.db, "wx-by-xh-02"), "有人烧垃圾",
+                          "burning")
+        await card_in(bot, "wx-by-xh-02")
+        bot.clock.advance(timedelta(minutes=11))
+        assert await escalate_cases(bot.svc) == 1
+        bot.clock.advance(timedelta(minutes=10))
+        assert await escalate_cases(bot.svc) == 1
+        case = await case_of(bot)
+        async with bot.db.sessions() as session:
+            sent = [(d["step"], d["sent"]) for d in (await session.execute(
+                select(Event.data).where(Event.case_id == case.id, Event.kind == "escalated")
+                .order_by(Event.id))).scalars()]
+        assert sent == [(1, 1), (2, 0), (3, 1)]
+        assert await bot.reply(STREET_OFFICIALS)

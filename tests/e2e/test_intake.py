@@ -317,3 +317,22 @@ async def test_my_lists_reports_with_state(db_url: str, tmp_path: Path) -> None:
         await submit(bot, ZHANG, await bot.question(ZHANG.id))
         [listing] = await bot.say(ZHANG, "/my")
         assert "20261123-0001" in listing["text"] and "丰益社区" in listing["text"]
+
+
+async def test_a_late_answer_to_a_press_does_not_hide_the_result(db_url: str,
+                                                                 tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_text(ZHANG, "/start g_wx-by-fy")
+        await bot.reply(ZHANG.id)
+        bot.emulator.send_text(ZHANG, "有人放烟花")
+        confirm = await bot.reply(ZHANG.id)
+        await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "fireworks" in d))
+        summary = await bot.question(ZHANG.id)
+        # The bot was busy: Telegram no longer accepts an answer to this press.
+        bot.emulator.fail_next("answerCallbackQuery", 400, description=(
+            "Bad Request: query is too old and response timeout expired or query ID is invalid"))
+        bot.emulator.press_button(ZHANG, summary, next(d for d in button_data(summary)
+                                                        if d.endswith(":submit")))
+        thanks = await bot.reply(ZHANG.id)
+        assert "编号 20261123-0001" in thanks["text"]
+        assert len(await reports_of(bot, ZHANG.id)) == 1

@@ -36,6 +36,7 @@ class Recorder:
             self.calls.append((name, getattr(case, "number", str(case))))
             if name == "dispatched":
                 case.dispatch_chat_id = args[1]
+            return 1
         return record
 
 
