@@ -104,7 +104,7 @@ async def submit_draft(session: AsyncSession, draft: Draft, resident: Resident, 
         report.photos.append(ReportPhoto(
             file_id=photo["file_id"], file_unique_id=photo.get("file_unique_id"),
             sha256=photo.get("sha256"), path=photo.get("path"), size_bytes=photo.get("size"),
-            mime_type=photo.get("mime"),
+            mime_type=photo.get("mime"), kind=photo.get("kind", "photo"),
             received_at=datetime.fromisoformat(photo["received_at"]),
             latitude=latitude, longitude=longitude))
     session.add(report)

@@ -3,7 +3,8 @@ dicts: they go into the outbox as JSON). Texts use HTML, so every value is escap
 
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape, unescape
 from typing import Any
 
 from dispatch.clock import to_local
@@ -14,7 +15,23 @@ from handlers.i18n import t
 from handlers.resident_render import CATEGORY_ICONS, state_label
 from storage.models import Case, CaseState, Report
 
-CAPTION_LIMIT = 1024
+CAPTION_LIMIT = 1024  # characters after HTML parsing
+DESCRIPTION_LIMIT = 300
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_length(html_text: str) -> int:
+    """Length of an HTML text as Telegram counts it (tags gone, entities one character)."""
+    return len(unescape(_TAG.sub("", html_text)))
+
+
+def fit_caption(html_text: str) -> str:
+    """Drop whole lines from the end of the description until the caption fits."""
+    lines = html_text.split("\n")
+    while plain_length("\n".join(lines)) > CAPTION_LIMIT and len(lines) > 1:
+        drop = next((i for i, line in enumerate(lines) if line.startswith("📝")), len(lines) - 1)
+        lines.pop(drop)
+    return "\n".join(lines)
 GROUP_LANG = "zh"  # patrol and official chats are Chinese working groups
 
 
@@ -75,8 +92,10 @@ def case_text(case: Case, grid: GridNode | None, duty: Duty | None, reports: lis
         lines.append(t(lang, "case.on_duty", names=duty_names(duty)) if duty.members
                      else t(lang, "case.nobody_on_duty"))
     texts = [r.text for r in reports if r.text]
-    if texts:
-        lines.append(t(lang, "case.text", text=escape(" / ".join(texts))[:400]))
+    if texts:  # cut before escaping, never through an entity like &amp;
+        joined = " / ".join(texts)
+        cut = joined if len(joined) <= DESCRIPTION_LIMIT else joined[:DESCRIPTION_LIMIT] + "…"
+        lines.append(t(lang, "case.text", text=escape(cut)))
     lines.extend(status_lines or [])
     return "\n".join(lines)
 

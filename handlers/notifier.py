@@ -47,13 +47,16 @@ class OutboxNotifier:
                          duty: Duty, reports: list[Report]) -> None:
         text = render.case_text(case, grid, duty, reports, self.svc.sla, self.svc.catalog.router)
         markup = render.buttons(case)
-        photo = await session.scalar(
-            select(ReportPhoto.file_id).where(ReportPhoto.report_id.in_([r.id for r in reports]))
-            .order_by(ReportPhoto.id).limit(1)) if reports else None
-        if photo and len(text) <= render.CAPTION_LIMIT:
-            outbox_id = await self._send(session, chat_id, "sendPhoto", {
-                "photo": photo, "caption": text, "parse_mode": "HTML", "reply_markup": markup},
-                case, "dispatch")
+        media = (await session.execute(
+            select(ReportPhoto.file_id, ReportPhoto.kind)
+            .where(ReportPhoto.report_id.in_([r.id for r in reports]))
+            .order_by(ReportPhoto.id).limit(1))).first() if reports else None
+        if media and render.plain_length(text) <= render.CAPTION_LIMIT:
+            method, field = ("sendDocument", "document") if media.kind == "document" \
+                else ("sendPhoto", "photo")
+            outbox_id = await self._send(session, chat_id, method, {
+                field: media.file_id, "caption": text, "parse_mode": "HTML",
+                "reply_markup": markup}, case, "dispatch")
         else:
             outbox_id = await self._send(session, chat_id, "sendMessage", {
                 "text": text, "parse_mode": "HTML", "reply_markup": markup}, case, "dispatch")
@@ -94,8 +97,9 @@ class OutboxNotifier:
                                 status_lines=lines)
         markup = None if transferred_to is not None else render.buttons(case)
         payload: dict = {"parse_mode": "HTML", "reply_markup": markup or {"inline_keyboard": []}}
-        if original is not None and original.method == "sendPhoto":
-            method, payload["caption"] = "editMessageCaption", text[:render.CAPTION_LIMIT]
+        if original is not None and original.method in ("sendPhoto", "sendDocument"):
+            text = render.fit_caption(text)
+            method, payload["caption"] = "editMessageCaption", text
         else:
             method, payload["text"] = "editMessageText", text
         await self._send(session, case.dispatch_chat_id, method, payload, case, "refresh",

@@ -227,9 +227,9 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     tn = await turn(update, context)
     message = tn.message
     if message.photo:
-        item, mime = message.photo[-1], "image/jpeg"
+        item, mime, kind = message.photo[-1], "image/jpeg", "photo"
     elif message.document and (message.document.mime_type or "").lower() in IMAGE_TYPES:
-        item, mime = message.document, message.document.mime_type.lower()
+        item, mime, kind = message.document, message.document.mime_type.lower(), "document"
     else:
         await message.reply_text(t(tn.lang, "intake.not_an_image"))
         return
@@ -253,7 +253,7 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if full and album and not told:
             data["capped_albums"] = [*data.get("capped_albums", []), album]
         added = not full and intake.add_photo(data, dict(
-            record, media_group_id=album, latitude=data.get("latitude"),
+            record, kind=kind, media_group_id=album, latitude=data.get("latitude"),
             longitude=data.get("longitude")))
         if analysis is not None:
             intake.add_text(data, caption, tn.svc.intake.max_text_chars)

@@ -311,6 +311,8 @@ class ReportPhoto(Base):
     path: Mapped[str | None] = mapped_column(String(500))
     size_bytes: Mapped[int | None] = mapped_column(Integer)
     mime_type: Mapped[str | None] = mapped_column(String(64))
+    # photo | document: Telegram refuses a document's file id in sendPhoto.
+    kind: Mapped[str] = mapped_column(String(16), default="photo", server_default="photo")
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)

@@ -279,3 +279,19 @@ async def test_all_hands_on_new_years_eve(db_url: str, tmp_path: Path) -> None:
             dispatched = await session.scalar(select(Event.data).where(
                 Event.case_id == case.id, Event.kind == "dispatched"))
         assert dispatched["duty_source"] == "all_hands"
+
+
+async def test_an_image_sent_as_a_file_reaches_the_patrol_as_a_document(db_url: str,
+                                                                        tmp_path: Path) -> None:
+    from bot.emulator.files import make_png
+
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_document(ZHANG, make_png(64, 48), "fire.png", "image/png")
+        await bot.reply(ZHANG.id)
+        await file_report(bot, ZHANG, await point_in(bot.db, "wx-by-bm-01"), "有人烧垃圾",
+                          "burning")
+        card = await card_in(bot, "wx-by-bm-01")
+        assert card["method"] == "sendDocument" and "工单" in card["caption"]
+        await bot.press(DAY_PATROL, card, cs(card, "ack"))
+        edited = await card_edit(bot, "wx-by-bm-01", "cs:arr:")
+        assert "接单" in edited["caption"]
