@@ -8,6 +8,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
@@ -49,12 +50,15 @@ def register_handlers(application: Application) -> None:
     groups = filters.ChatType.GROUPS
     fresh = ~filters.UpdateType.EDITED & ~filters.FORWARDED
     add = application.add_handler
+    add(TypeHandler(Update, common.edits_gate), group=-2)
     add(TypeHandler(Update, flood_check), group=-1)
+    add(ChatMemberHandler(common.bot_added, ChatMemberHandler.MY_CHAT_MEMBER))
     # Audiences with their own commands and buttons come before the residents' catch-alls.
     for audience in (patrol, official, duty):
         audience.register(application)
     # Commands.
     add(CommandHandler("start", resident.start_command, filters=private))
+    add(CommandHandler("start", common.group_start, filters=groups))
     add(CommandHandler("report", resident.report_command, filters=private & fresh))
     add(CommandHandler("report", resident.group_report, filters=groups))
     add(CommandHandler("cancel", resident.cancel_command, filters=private))
@@ -66,7 +70,6 @@ def register_handlers(application: Application) -> None:
     add(CallbackQueryHandler(resident_buttons.on_button, pattern=r"^rp:"))
     add(CallbackQueryHandler(common.unknown_button))
     # What residents send privately.
-    add(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, resident.on_edited))
     add(MessageHandler(private & filters.FORWARDED, resident.on_forwarded))
     add(MessageHandler(private & (filters.LOCATION | filters.VENUE), resident.on_location))
     add(MessageHandler(private & (filters.PHOTO | filters.Document.ALL), resident.on_photo))

@@ -71,8 +71,7 @@ class BotRuntime:
                                  calendar=calendar, sla=sla_rules(settings, calendar),
                                  windows=window_rules(settings), missing_years=missing_years,
                                  dedup=dedup_rules(settings),
-                                 salt=settings.bot_token.split(":")[0] if settings.bot_token
-                                 else "lantian")
+                                 salt=settings.salt())
         self.gap_m = routing_gap_m(settings)
         # Check the other sections now, so a bad setting stops start-up before Telegram is
         # contacted (the modules read them again when they start).

@@ -6,6 +6,7 @@ one line naming the setting, so the CLI can print it instead of a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tomllib
@@ -83,6 +84,8 @@ class Settings:
     # PTB's AIORateLimiter keeps the bot within Telegram's flood limits; only benchmarks that
     # measure the bot's own capacity against the emulator turn it off.
     rate_limit: bool = True
+    # Salt of residents' pseudonyms (anonymous ids officials see): secret, stable.
+    pseudonym_salt: str | None = None
     config_path: Path | None = None
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -95,6 +98,13 @@ class Settings:
         if not self.bot_token:
             raise SettingsError("LANTIAN_BOT_TOKEN: not set (the token @BotFather gave you)")
         return self.bot_token
+
+    def salt(self) -> str:
+        """The pseudonym salt: the configured one, or one derived from the whole token (a
+        secret; the bot's id alone is public and would let anyone reverse the ids)."""
+        if self.pseudonym_salt:
+            return self.pseudonym_salt
+        return hashlib.sha256(f"lantian-pseudonym:{self.bot_token or ''}".encode()).hexdigest()
 
     @property
     def api_base_url(self) -> str:
@@ -163,6 +173,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if secret is not None and not re.match(r"^[A-Za-z0-9_-]{1,256}$", str(secret)):
         raise SettingsError("LANTIAN_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and -")
     media_dir = Path(str(pick("LANTIAN_MEDIA_DIR", "media", "dir", "media")))
+    salt = pick("LANTIAN_PSEUDONYM_SALT", "bot", "pseudonym_salt")
     rate_limit = pick("LANTIAN_RATE_LIMIT", "bot", "rate_limit", True)
     if isinstance(rate_limit, str):
         if rate_limit.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
@@ -178,6 +189,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webhook_secret=str(secret) if secret else None,
         media_dir=media_dir,
         rate_limit=bool(rate_limit),
+        pseudonym_salt=str(salt) if salt else None,
         config_path=Path(config_path) if config_path else None,
         sections=sections,
     )

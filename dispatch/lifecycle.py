@@ -23,7 +23,7 @@ from storage.models import Case, CaseState, CheckIn, Report, Role
 RESOLVE_OUTCOMES = ("stopped", "persuaded", "referred", "nothing_found")
 UNFOUNDED_REASONS = ("no_anomaly", "address_unclear", "duplicate", "other")
 ARRIVAL_WAIT = timedelta(minutes=30)
-NOTE_WAIT = timedelta(minutes=30)
+NOTE_WAIT = timedelta(minutes=15)
 
 
 @dataclass
@@ -140,8 +140,9 @@ async def resolve(session: AsyncSession, case_id: int, version: int, telegram_id
     record(session, case, "resolved", now, telegram_id, chat_id, by=member.name, outcome=outcome)
     await ctx.notifier.refresh(session, case, member)
     await ctx.notifier.residents(session, case, "resolved")
-    await set_pending(session, telegram_id, "after_note", {"case_id": case.id}, now + NOTE_WAIT)
-    await ctx.notifier.ask_after_note(session, case, member)
+    if await set_pending(session, telegram_id, "after_note", {"case_id": case.id},
+                         now + NOTE_WAIT, unless_busy_at=now):
+        await ctx.notifier.ask_after_note(session, case, member)
     return Result(True, case, member=member)
 
 

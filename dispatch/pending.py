@@ -14,15 +14,26 @@ from storage.models import Person
 
 
 async def set_pending(session: AsyncSession, telegram_id: int, kind: str, data: dict[str, Any],
-                      until: datetime, name: str | None = None) -> None:
-    """Wait for `kind` from this person until `until` (creates the person if unknown)."""
+                      until: datetime, name: str | None = None,
+                      unless_busy_at: datetime | None = None) -> bool:
+    """Wait for `kind` from this person until `until` (creates the person if unknown).
+
+    One thing is awaited per person. With `unless_busy_at`, a wait still live at that moment
+    is kept (an optional note must not displace an arrival the member still owes); returns
+    False then.
+    """
     person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
     if person is None:
         person = Person(telegram_id=telegram_id, name=name or str(telegram_id))
         session.add(person)
+    busy = (unless_busy_at is not None and person.pending is not None
+            and person.pending_until is not None and person.pending_until > unless_busy_at)
+    if busy:
+        return False
     person.pending = {"kind": kind, **data}
     person.pending_until = until
     await session.flush()
+    return True
 
 
 async def get_pending(session: AsyncSession, telegram_id: int,

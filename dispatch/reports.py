@@ -38,9 +38,16 @@ class Submitted:
     merged: bool = False
 
 
-async def get_draft(session: AsyncSession, user_id: int) -> Draft | None:
-    """The resident's draft, expired or not (the caller decides what expiry means)."""
-    return await session.scalar(select(Draft).where(Draft.user_id == user_id))
+async def get_draft(session: AsyncSession, user_id: int, *, lock: bool = False) -> Draft | None:
+    """The resident's draft, expired or not (the caller decides what expiry means).
+
+    `lock` holds the row for the rest of the transaction on PostgreSQL, so two instances
+    handling the same resident (two presses of 提交) take turns instead of both submitting.
+    """
+    query = select(Draft).where(Draft.user_id == user_id)
+    if lock and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return await session.scalar(query)
 
 
 async def save_draft(session: AsyncSession, resident: Resident, data: dict[str, Any],
@@ -66,10 +73,12 @@ async def drop_draft(session: AsyncSession, user_id: int) -> bool:
 
 
 async def expired_drafts(session: AsyncSession, now: datetime, limit: int = 100) -> list[Draft]:
-    """Drafts past their expiry, oldest first."""
-    rows = await session.execute(select(Draft).where(Draft.expires_at <= now)
-                                 .order_by(Draft.expires_at).limit(limit))
-    return list(rows.scalars())
+    """Drafts past their expiry, oldest first (rows another instance holds are skipped)."""
+    query = (select(Draft).where(Draft.expires_at <= now)
+             .order_by(Draft.expires_at).limit(limit))
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list((await session.execute(query)).scalars())
 
 
 async def submit_draft(session: AsyncSession, draft: Draft, resident: Resident, now: datetime,

@@ -6,7 +6,7 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from handlers.i18n import CATALOGUES, t
 from handlers.people import set_user_language, user_language
@@ -52,6 +52,36 @@ async def unknown_private(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """Anything in a private chat that no other handler took: a polite pointer to /help."""
     lang = await user_language(services(context), update.effective_user)
     await update.effective_message.reply_text(t(lang, "fallback.private"))
+
+
+async def edits_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Edited messages never run anything: a moving live location is ignored, other edits
+    in a private chat get a note that edits are not read, edits in groups are ignored."""
+    message = update.edited_message
+    if message is None:
+        return
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE and message.location is None:
+        lang = await user_language(services(context), update.effective_user)
+        await context.bot.send_message(chat.id, t(lang, "intake.edited"))
+    raise ApplicationHandlerStop
+
+
+async def bot_added(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Added to a group: say its chat id, which the grids file or /bind needs."""
+    change = update.my_chat_member
+    if change is None or change.chat.type == ChatType.PRIVATE:
+        return
+    was_in = change.old_chat_member.status in ("member", "administrator", "creator")
+    is_in = change.new_chat_member.status in ("member", "administrator")
+    if is_in and not was_in:
+        await context.bot.send_message(change.chat.id, t(
+            "zh", "group.added", chat_id=change.chat.id, bot_username=context.bot.username))
+
+
+async def group_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start in a group: what the bot does here."""
+    await help_command(update, context)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from dispatch import checkins
 from dispatch.clock import to_local
@@ -40,9 +40,8 @@ def register(application: Application) -> None:
     add(CommandHandler("duty", duty_command, filters=private))
     add(CommandHandler("duty", group_duty_command, filters=groups))
     add(CommandHandler(["checkin", "checkout"], private_only, filters=groups))
-    # A shared live location keeps arriving as edits of its first message: nothing to answer.
-    add(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE & filters.LOCATION,
-                       live_location_moved))
+    # A shared live location keeps arriving as edits of its first message: handlers/common's
+    # edits_gate ignores those (and every other edit) before any handler runs.
     pending.register(PENDING_KIND, on_checkin_location)
     notices.register(application)
 
@@ -66,10 +65,6 @@ async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     lang = await user_language(services(context), update.effective_user)
     await update.effective_message.reply_text(
         t(lang, "checkin.private_only", bot_username=context.bot.username))
-
-
-async def live_location_moved(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Updates of a live location: the check-in already has its point; stay silent."""
 
 
 async def checkin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -55,7 +55,7 @@ async def turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Turn:
 
 async def load(session, tn: Turn) -> tuple[Draft | None, dict[str, Any], bool]:
     """The live draft (None when there is none), its data, and whether one just expired."""
-    draft = await get_draft(session, tn.resident.user_id)
+    draft = await get_draft(session, tn.resident.user_id, lock=True)
     now = tn.svc.clock.now()
     if draft is not None and draft.expires_at <= now:
         await session.delete(draft)
@@ -324,12 +324,6 @@ async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     kind = _kind(tn.message)
     await tn.message.reply_text(t(tn.lang, "fallback.unsupported",
                                   kind=t(tn.lang, f"kind.{kind}")))
-
-
-async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Edits are not read back into a report; say so."""
-    tn = await turn(update, context)
-    await context.bot.send_message(tn.resident.chat_id, t(tn.lang, "intake.edited"))
 
 
 async def on_forwarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -55,7 +55,7 @@ MESSAGES: dict[str, str] = {
     'case.share_location': '📍 Send my location',
     'case.arrival_recorded': 'Arrival recorded: case {number}, {time}{distance}.',
     'case.arrival_stale': 'Case {number} is now: {state}; no arrival recorded.',
-    'case.ask_after_note': 'Case {number} is resolved. Within 30 minutes you may send an after photo or a note (optional).',
+    'case.ask_after_note': 'Case {number} is resolved. Within 15 minutes you may send an after photo or a note (optional).',
     'case.after_note_saved': 'Saved to case {number}.',
     'case.escalate.chat': '⏰ Case {number} ({grid}, {category}) is {late} min past its {missed} deadline. On duty, please act now: {names}',
     'case.escalate.leader': '⚠️ Case {number} of {grid} ({category}) is {late} min past its {missed} deadline. On duty: {names}.',

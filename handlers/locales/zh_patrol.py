@@ -55,7 +55,7 @@ MESSAGES: dict[str, str] = {
     'case.share_location': '📍 发送我的位置',
     'case.arrival_recorded': '已记录到场：工单 {number}，{time}{distance}。',
     'case.arrival_stale': '工单 {number} 当前状态：{state}，没有记录到场。',
-    'case.ask_after_note': '工单 {number} 已办结。可以在 30 分钟内发送处置后的照片或一句说明（可选）。',
+    'case.ask_after_note': '工单 {number} 已办结。可以在 15 分钟内发送处置后的照片或一句说明（可选）。',
     'case.after_note_saved': '已保存到工单 {number}。',
     'case.escalate.chat': '⏰ 工单 {number}（{grid}，{category}）已超过{missed}时限 {late} 分钟，请当班人员尽快处理：{names}',
     'case.escalate.leader': '⚠️ {grid} 的工单 {number}（{category}）已超过{missed}时限 {late} 分钟仍未处理。当班：{names}。',

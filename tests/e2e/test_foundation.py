@@ -56,3 +56,36 @@ async def test_language_switch_is_remembered(db_url: str, tmp_path: Path) -> Non
         assert bot.answers(press)
         [help_en] = await bot.say(ZHANG, "/help")
         assert "What Lantian can do" in help_en["text"]
+
+
+async def test_being_added_to_a_group_tells_its_id_and_start_there_explains(
+        db_url: str, tmp_path: Path) -> None:
+    group = TgChat(-100600, "supergroup", "新建巡查群")
+    async with running_bot(db_url, tmp_path) as bot:
+        bot.emulator.add_chat(group)
+        bot.emulator._inject("my_chat_member", {
+            "chat": {"id": group.id, "type": "supergroup", "title": group.title},
+            "from": ZHANG.to_dict(), "date": 0,
+            "old_chat_member": {"status": "left", "user": {"id": 123456, "is_bot": True,
+                                                           "first_name": "Lantian"}},
+            "new_chat_member": {"status": "member", "user": {"id": 123456, "is_bot": True,
+                                                             "first_name": "Lantian"}}})
+        [hello] = await bot.replies(group.id)
+        assert "-100600" in hello["text"] and "patrol_chat_id" in hello["text"]
+        [answer] = await bot.say(ZHANG, "/start", chat=group)
+        assert "/status" in answer["text"]
+
+
+async def test_edited_messages_run_no_command(db_url: str, tmp_path: Path) -> None:
+    group = TgChat(-100601, "supergroup", "群")
+    async with running_bot(db_url, tmp_path) as bot:
+        sent = bot.emulator.send_text(ZHANG, "/help@lantian_bot", chat=group)
+        await bot.replies(group.id)
+        bot.emulator.edit_text(ZHANG, sent["message"], "/help")
+        private = bot.emulator.send_text(ZHANG, "hi")
+        await bot.replies(ZHANG.id)
+        bot.emulator.edit_text(ZHANG, private["message"], "/help")
+        [note] = await bot.replies(ZHANG.id)
+        assert "修改过的消息" in note["text"]
+        await __import__("asyncio").sleep(0.3)
+        assert len(bot.emulator.sent(group.id)) == 1
