@@ -17,13 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.clock import to_local
-from dispatch.duty import Duty, on_duty
+from dispatch.duty import Duty, all_hands, on_duty
 from dispatch.geo import haversine_m
 from dispatch.notify import Notifier
 from dispatch.routing import GridNode, Router
 from dispatch.sla import SlaRules, deadlines
 from schedules.calendar import WorkCalendar
-from schedules.windows import WindowRule, active_windows
+from schedules.windows import WindowRule
 from storage.counters import next_case_number
 from storage.models import OPEN_STATES, Case, CaseState, Event, Report
 
@@ -65,12 +65,6 @@ def record(session: AsyncSession, case: Case | None, kind: str, now: datetime,
     """Append one audit event."""
     session.add(Event(case_id=case.id if case else None, kind=kind, actor_user_id=actor,
                       chat_id=chat_id, at=now, data=data))
-
-
-def all_hands(windows: list[WindowRule], category: str, now: datetime) -> bool:
-    """True inside a `high` sensitive window that concerns `category`."""
-    return any(w.level == "high" and category in w.categories
-               for w in active_windows(windows, now))
 
 
 async def find_duplicate(session: AsyncSession, report: Report, now: datetime,
@@ -172,7 +166,7 @@ async def dispatch(session: AsyncSession, case: Case, now: datetime, ctx: CaseCo
         case.grid_id = grid.id
     _, chat_id = patrol_chat_of(ctx.router, case.grid_id)
     duty = await on_duty(session, case.grid_id, now, ctx.router,
-                         all_hands=all_hands(ctx.windows, case.category, now))
+                         all_hands=all_hands(ctx.windows, now, case.category))
     if chat_id is None or grid is None:
         record(session, case, "no_patrol_chat", now, grid=grid.code if grid else None)
         return duty

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dispatch.clock import to_local
 from dispatch.routing import Router
 from dispatch.shifts import ShiftSpec, is_on_duty
+from schedules.windows import WindowRule, active_windows
 from storage.models import Membership, Person, Role
 
 
@@ -38,6 +39,13 @@ class Duty:
     members: tuple[Member, ...]
     grid_id: int | None  # the grid whose people they are (an ancestor after a fallback)
     source: str  # shift | all_hands | leader | none
+
+
+def all_hands(windows: list[WindowRule], now: datetime, category: str | None = None) -> bool:
+    """Inside a `high` sensitive window (that concerns `category`, when one is given), every
+    patrol member of a grid counts as on duty."""
+    return any(w.level == "high" and (category is None or category in w.categories)
+               for w in active_windows(windows, now))
 
 
 def _specs(membership: Membership) -> list[ShiftSpec]:

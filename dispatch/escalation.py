@@ -18,8 +18,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.cases import CaseContext, all_hands, record
-from dispatch.duty import Member, leaders_of, on_duty
+from dispatch.cases import CaseContext, record
+from dispatch.duty import Member, all_hands, leaders_of, on_duty
 from storage.models import OPEN_STATES, Case, CaseState, GridOfficialChat
 
 TOP_STEP = 3
@@ -88,7 +88,7 @@ async def escalate(session: AsyncSession, case: Case, now: datetime, ctx: CaseCo
     late = max(0, round((now - deadline).total_seconds() / 60))
     grid = ctx.router.get(case.grid_id)
     duty = await on_duty(session, case.grid_id, now, ctx.router,
-                         all_hands=all_hands(ctx.windows, case.category, now))
+                         all_hands=all_hands(ctx.windows, now, case.category))
     step = min(case.escalation_level + 1, TOP_STEP)
     while True:
         leaders: list[Member] = []

@@ -74,6 +74,16 @@ async def enqueue_all(session: AsyncSession, messages: Sequence[Outgoing]) -> li
     return [await enqueue(session, message) for message in messages]
 
 
+async def queued_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """Those of `keys` already queued (whatever became of them): never queue them again."""
+    found: set[str] = set()
+    for i in range(0, len(keys), 500):
+        rows = await session.execute(select(OutboxMessage.dedup_key).where(
+            OutboxMessage.dedup_key.in_(list(keys[i:i + 500]))))
+        found.update(rows.scalars())
+    return found
+
+
 async def lease_due(session: AsyncSession, limit: int = 50,
                     now: datetime | None = None) -> list[OutboxMessage]:
     """Claim up to `limit` due rows for delivery (hidden from other workers for LEASE).

@@ -15,7 +15,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from dispatch import checkins
 from dispatch.clock import to_local
-from dispatch.duty import on_duty
+from dispatch.duty import all_hands, on_duty
 from dispatch.intake import plausible_point
 from dispatch.pending import clear_pending, set_pending
 from dispatch.reminders import next_shift_starts, primary_window, windows_near
@@ -157,14 +157,14 @@ async def _on_duty_lines(session, svc: Services, lang: str, grid_ids: list[int],
                          now: datetime) -> list[str]:
     """Header and one line per grid: who is on duty now (all hands in a high window)."""
     window = primary_window(windows_near(svc.windows, now), now)
-    all_hands = window is not None and window.level == "high"
+    everyone = all_hands(svc.windows, now)
     lines = [t(lang, "duty.header", time=_clock(now))]
-    if all_hands:
+    if everyone and window is not None:
         lines.append(t(lang, "duty.all_hands", window=window.name_en if lang == "en"
                        else window.name_zh))
     sep = t(lang, "duty.sep")
     for grid_id in dict.fromkeys(grid_ids):
-        duty = await on_duty(session, grid_id, now, svc.catalog.router, all_hands=all_hands)
+        duty = await on_duty(session, grid_id, now, svc.catalog.router, all_hands=everyone)
         names = sep.join(m.name for m in duty.members)
         key = {"leader": "duty.leader_line", "none": "duty.nobody_line"}.get(duty.source,
                                                                               "duty.grid_line")

@@ -8,8 +8,8 @@ from html import escape
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.cases import CaseContext, all_hands, reports_of
-from dispatch.duty import Duty, Member, on_duty
+from dispatch.cases import CaseContext, reports_of
+from dispatch.duty import Duty, Member, all_hands, on_duty
 from dispatch.outbox import Outgoing, enqueue
 from dispatch.routing import GridNode
 from handlers import case_render as render
@@ -92,7 +92,7 @@ class OutboxNotifier:
         if transferred_to is None and case.state in (CaseState.DISPATCHED, CaseState.REOPENED):
             now = self.svc.clock.now()
             duty = await on_duty(session, case.grid_id, now, self.svc.catalog.router,
-                                 all_hands=all_hands(self.svc.windows, case.category, now))
+                                 all_hands=all_hands(self.svc.windows, now, case.category))
         text = render.case_text(case, grid, duty, reports, self.svc.sla, self.svc.catalog.router,
                                 status_lines=lines)
         markup = None if transferred_to is not None else render.buttons(case)

@@ -14,16 +14,14 @@ from datetime import time, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import select
 
 from bot.settings import Settings, SettingsError, parse_duration
 from dispatch.access import official_chats
 from dispatch.bulletins import Due, OfficialsConfig, Weights, due_now
 from dispatch.figures_scope import scope_for
-from dispatch.outbox import Outgoing, enqueue
+from dispatch.outbox import Outgoing, enqueue, queued_keys
 from handlers.i18n import DEFAULT_LANGUAGE
 from handlers.services import Services
-from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 KEYS = {"bulletin_day", "bulletin_time", "ranking_time", "bulletins", "rankings", "tick",
@@ -84,9 +82,7 @@ def officials_config(settings: Settings) -> OfficialsConfig:
 
 async def _already_queued(svc: Services, keys: list[str]) -> set[str]:
     async with svc.db.sessions() as session:
-        rows = await session.execute(select(OutboxMessage.dedup_key)
-                                     .where(OutboxMessage.dedup_key.in_(keys)))
-        return set(rows.scalars())
+        return await queued_keys(session, keys)
 
 
 async def _send(svc: Services, config: OfficialsConfig, due: Due, chat_id: int,

@@ -10,7 +10,6 @@ at start-up: reminders missed while the bot was down go out if still within the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -20,14 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dispatch.checkins import checked_in
 from dispatch.clock import LOCAL_TZ, to_local
 from dispatch.duty import leaders_of, roster
-from dispatch.outbox import Outgoing, enqueue
+from dispatch.outbox import Outgoing, enqueue, queued_keys
 from dispatch.reminders import Due, PatrolGrid, RosterMember, due_all, reminder_key
 from dispatch.shifts import ShiftSpec, is_on_duty
 from dispatch.subscriptions import subscribers
 from handlers.services import Services
 from schedules import reminders_text as text
 from schedules.reminders_config import ReminderConfig, reminder_config
-from storage.models import Grid, OutboxMessage, Role
+from storage.models import Grid, Role
 
 log = logging.getLogger(__name__)
 JOB_ID = "reminders"
@@ -72,23 +71,13 @@ def on_duty_names(due: Due) -> list[str]:
     return [m.name for m in due.grid.members if is_on_duty(m.specs, m.always_on_call, local)]
 
 
-async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
-    """Those of `keys` already in the outbox."""
-    found: set[str] = set()
-    for i in range(0, len(keys), _CHUNK):
-        rows = await session.execute(select(OutboxMessage.dedup_key).where(
-            OutboxMessage.dedup_key.in_(list(keys[i:i + _CHUNK]))))
-        found.update(rows.scalars())
-    return found
-
-
 async def _missed(session: AsyncSession, svc: Services, config: ReminderConfig,
                   items: list[Due]) -> list[Outgoing]:
     """Reports to leaders of members who did not check in after a shift reminder."""
     if not items:
         return []
     rules = config.rules
-    sent = await existing_keys(session, [
+    sent = await queued_keys(session, [
         reminder_key("shift", d.window.key, d.day, d.grid.chat_id, d.hhmm) for d in items])
     messages = []
     for due in items:
@@ -118,7 +107,7 @@ async def _public(session: AsyncSession, svc: Services, config: ReminderConfig,
     router = svc.catalog.router
     chats = await subscribers(session)
     # Thousands of subscribers, asked every tick through the grace: render only the new ones.
-    seen = await existing_keys(session, [d.key(s.chat_id) for s in chats for d in items])
+    seen = await queued_keys(session, [d.key(s.chat_id) for s in chats for d in items])
     messages = []
     for subscriber in chats:
         names = [node.name for node in map(router.get, subscriber.grid_ids) if node]
@@ -154,7 +143,7 @@ def _patrol(config: ReminderConfig, due: Due, now: datetime) -> Outgoing:
 async def _enqueue_new(session: AsyncSession, messages: list[Outgoing]) -> int:
     """Queue the messages whose key is new; how many were queued."""
     # Most candidates were queued by an earlier tick: look them up in bulk, insert the rest.
-    seen = await existing_keys(session, [m.dedup_key for m in messages if m.dedup_key])
+    seen = await queued_keys(session, [m.dedup_key for m in messages if m.dedup_key])
     queued = 0
     for message in messages:
         if message.dedup_key not in seen and await enqueue(session, message) is not None:
