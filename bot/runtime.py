@@ -60,8 +60,9 @@ class BotRuntime:
     """One running bot: `async with BotRuntime(settings) as runtime: …`."""
 
     def __init__(self, settings: Settings, *, db: Database | None = None,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, run_jobs: bool = True) -> None:
         self.settings = settings
+        self.run_jobs = run_jobs
         self._own_db = db is None
         self.db = db or Database(settings.database_url)
         missing_years: set[int] = set()
@@ -81,6 +82,7 @@ class BotRuntime:
         self.scheduler: AsyncIOScheduler | None = None
         self._web_runner: web.AppRunner | None = None
         self._menus: asyncio.Task[None] | None = None
+        self._job_runs: set[asyncio.Task] = set()
 
     async def start(self) -> None:
         """Check the database, then start receiving updates."""
@@ -95,7 +97,8 @@ class BotRuntime:
         self.services.wake_outbox = self.worker.wake
         self.worker.start()
         self.scheduler = self._build_scheduler()
-        self.scheduler.start()
+        # Tests drive the periodic jobs themselves (with a moved clock): paused, not absent.
+        self.scheduler.start(paused=not self.run_jobs)
         if self.settings.webhook_url:
             await self._start_webhook(application)
         else:
@@ -126,7 +129,20 @@ class BotRuntime:
                           id="escalate_cases", max_instances=1, coalesce=True)
         for jobs in (reminders, bulletins):
             jobs.register_jobs(scheduler, svc)
+        for job in scheduler.get_jobs():  # so stop() can wait for a run in progress
+            job.func = self._tracked(job.func)
         return scheduler
+
+    def _tracked(self, func):
+        async def run(*args, **kwargs):
+            task = asyncio.current_task()
+            self._job_runs.add(task)
+            try:
+                return await func(*args, **kwargs)
+            finally:
+                self._job_runs.discard(task)
+        run.__name__ = getattr(func, "__name__", "job")
+        return run
 
     async def _start_webhook(self, application: Application) -> None:
         web_app = build_webhook_app(application, self.services)
@@ -150,6 +166,8 @@ class BotRuntime:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
+            if self._job_runs:  # let a sweep or tick in progress finish its transaction
+                await asyncio.wait(set(self._job_runs), timeout=15)
         application = self.application
         if self.worker is not None:
             await self.worker.stop()

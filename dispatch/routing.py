@@ -133,7 +133,9 @@ class Router:
 
     def locate(self, latitude: float, longitude: float) -> Route:
         """The grid responsible for a WGS-84 point (see the module docstring for the rules)."""
-        if not (math.isfinite(latitude) and math.isfinite(longitude)) or not self._geoms:
+        on_earth = (math.isfinite(latitude) and math.isfinite(longitude)
+                    and abs(latitude) <= 90 and abs(longitude) <= 180)
+        if not on_earth or not self._geoms:
             return Route(self.root, "none" if self.root is None else "outside")
         point = Point(longitude, latitude)
         hits = self._tree.query(point, predicate="covered_by")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from dispatch import checkins
@@ -22,6 +22,7 @@ from dispatch.reminders import next_shift_starts, primary_window, windows_near
 from dispatch.shifts import describe_shift
 from handlers import notices, pending
 from handlers.i18n import t
+from handlers.keyboards import location_keyboard
 from handlers.people import user_language
 from handlers.services import Services, services
 from storage.models import Grid
@@ -55,11 +56,6 @@ def _grid_name(svc: Services, grid_id: int | None) -> str:
     return node.name if node else "—"
 
 
-def _location_keyboard(lang: str) -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup([[KeyboardButton(t(lang, "checkin.button"), request_location=True)]],
-                               resize_keyboard=True, one_time_keyboard=True)
-
-
 async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/checkin or /checkout in a group: these are private."""
     lang = await user_language(services(context), update.effective_user)
@@ -86,7 +82,7 @@ async def checkin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             lang, "checkin.already", time=_clock(current.at), grid=_grid_name(svc, current.grid_id)))
     else:
         await update.effective_message.reply_text(t(lang, "checkin.ask_location"),
-                                                  reply_markup=_location_keyboard(lang))
+                                                  reply_markup=location_keyboard(lang, "checkin.button"))
 
 
 async def on_checkin_location(update: Update, context: ContextTypes.DEFAULT_TYPE,
@@ -100,7 +96,7 @@ async def on_checkin_location(update: Update, context: ContextTypes.DEFAULT_TYPE
     user = update.effective_user
     lang = await user_language(svc, user)
     if not plausible_point(location.latitude, location.longitude):
-        await message.reply_text(t(lang, "checkin.bad_point"), reply_markup=_location_keyboard(lang))
+        await message.reply_text(t(lang, "checkin.bad_point"), reply_markup=location_keyboard(lang, "checkin.button"))
         return True
     located = svc.catalog.router.locate(location.latitude, location.longitude)
     now = svc.clock.now()

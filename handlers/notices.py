@@ -12,8 +12,6 @@ from datetime import timedelta
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
@@ -24,6 +22,7 @@ from dispatch.intake import plausible_point
 from dispatch.pending import clear_pending, set_pending
 from handlers import pending
 from handlers.i18n import t
+from handlers.keyboards import location_keyboard
 from handlers.people import user_language
 from handlers.services import Services, services
 
@@ -82,11 +81,9 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await _subscribe(update, context, grid_id)
         return
     lang = await user_language(svc, user)
-    keyboard = ReplyKeyboardMarkup(
-        [[KeyboardButton(t(lang, "subscribe.button"), request_location=True)]],
-        resize_keyboard=True, one_time_keyboard=True)
-    await update.effective_message.reply_text(t(lang, "subscribe.ask_location"),
-                                              reply_markup=keyboard)
+    await update.effective_message.reply_text(
+        t(lang, "subscribe.ask_location"),
+        reply_markup=location_keyboard(lang, "subscribe.button"))
 
 
 async def on_subscribe_location(update: Update, context: ContextTypes.DEFAULT_TYPE,

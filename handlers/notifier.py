@@ -14,6 +14,7 @@ from dispatch.outbox import Outgoing, enqueue
 from dispatch.routing import GridNode
 from handlers import case_render as render
 from handlers.i18n import language_for, t
+from handlers.keyboards import location_keyboard_payload
 from handlers.services import Services
 from storage.models import Case, CaseState, OutboxMessage, Person, Report, ReportPhoto
 
@@ -117,9 +118,7 @@ class OutboxNotifier:
         lang = _lang(member)
         await self._send(session, member.telegram_id, "sendMessage", {
             "text": t(lang, "case.ask_arrival", number=case.number),
-            "reply_markup": {"keyboard": [[{"text": t(lang, "case.share_location"),
-                                            "request_location": True}]],
-                             "resize_keyboard": True, "one_time_keyboard": True}},
+            "reply_markup": location_keyboard_payload(lang, "case.share_location")},
             case, "ask_arrival")
 
     async def ask_after_note(self, session: AsyncSession, case: Case, member: Member) -> None:

@@ -9,7 +9,6 @@ or on a case that moved on is refused with a popup and changes nothing.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
@@ -23,6 +22,7 @@ from dispatch.pending import clear_pending
 from handlers import case_render as render
 from handlers import pending
 from handlers.i18n import t
+from handlers.media import store_picture
 from handlers.notifier import OutboxNotifier
 from handlers.people import user_language
 from handlers.services import Services, services
@@ -231,9 +231,7 @@ async def take_after_note(update: Update, context: ContextTypes.DEFAULT_TYPE,
     photo = None
     if message.photo:
         biggest = message.photo[-1]
-        tg_file = await context.bot.get_file(biggest.file_id)
-        content = bytes(await tg_file.download_as_bytearray())
-        photo = {"file_id": biggest.file_id, "sha256": hashlib.sha256(content).hexdigest()}
+        photo = await store_picture(svc, context.bot, biggest.file_id, biggest.file_unique_id)
     note = message.text or message.caption
     async with svc.db.transaction() as session:
         case = await lifecycle.add_after_note(session, int(waiting["case_id"]),

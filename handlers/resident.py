@@ -6,24 +6,20 @@ commits, and only then answers with the next question (persist first, then talk)
 
 from __future__ import annotations
 
-import asyncio
 import copy
-import hashlib
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from telegram import Message, ReplyKeyboardRemove, Update
-from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from dispatch import intake
-from dispatch.clock import to_local
 from dispatch.reports import Resident, drop_draft, get_draft, my_reports, save_draft
 from handlers import pending
 from handlers import resident_render as render
 from handlers.i18n import t
+from handlers.media import store_picture
 from handlers.people import user_language
 from handlers.services import Services, services
 from nlp import analyze
@@ -237,7 +233,7 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if item.file_size and item.file_size > limit:
         await message.reply_text(t(tn.lang, "intake.file_too_big", mb=limit // (1024 * 1024)))
         return
-    record = await _store_photo(tn, context, item.file_id, item.file_unique_id, mime)
+    record = await store_picture(tn.svc, context.bot, item.file_id, item.file_unique_id, mime)
     if record is None:
         await message.reply_text(t(tn.lang, "intake.file_too_big", mb=limit // (1024 * 1024)))
         return
@@ -280,41 +276,6 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def _same_album_seen(data: dict[str, Any], media_group_id: str | None) -> bool:
     return bool(media_group_id) and any(
         p.get("media_group_id") == media_group_id for p in data.get("photos", []))
-
-
-async def _store_photo(tn: Turn, context: ContextTypes.DEFAULT_TYPE, file_id: str,
-                       unique_id: str, mime: str) -> dict[str, Any] | None:
-    """Download the picture into the media store; None when Telegram says it is too big."""
-    now = tn.svc.clock.now()
-    record: dict[str, Any] = {"file_id": file_id, "file_unique_id": unique_id, "mime": mime,
-                              "received_at": now.isoformat(), "sha256": None, "path": None,
-                              "size": None}
-    try:
-        tg_file = await context.bot.get_file(file_id)
-        data = bytes(await tg_file.download_as_bytearray())
-    except BadRequest as exc:
-        if "too big" in exc.message.lower():
-            return None
-        log.warning("photo %s not downloaded: %s", file_id, exc)
-        return record  # the file id is kept; the evidence copy can be fetched later
-    except TelegramError as exc:
-        log.warning("photo %s not downloaded: %s", file_id, exc)
-        return record
-    digest = hashlib.sha256(data).hexdigest()
-    suffix = {"image/png": ".png", "image/webp": ".webp", "image/gif": ".gif"}.get(mime, ".jpg")
-    folder = Path(tn.svc.settings.media_dir) / f"{to_local(now):%Y/%m/%d}"
-    path = folder / f"{digest}{suffix}"
-    await asyncio.to_thread(_write_once, path, data)
-    record.update(sha256=digest, path=str(path), size=len(data))
-    return record
-
-
-def _write_once(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        tmp = path.with_suffix(path.suffix + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
 
 
 # ----------------------------------------------------------------------------- bad input

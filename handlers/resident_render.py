@@ -7,14 +7,13 @@ from typing import Any
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
 )
 
 from dispatch.catalog import GridCatalog
 from dispatch.clock import to_local
 from dispatch.intake import CATEGORIES, CONFIDENT
 from handlers.i18n import t
+from handlers.keyboards import location_keyboard
 from storage.models import Case, Report
 
 CATEGORY_ICONS = {"burning": "🔥", "fireworks": "🎆", "dust": "🌫", "other": "📝"}
@@ -41,13 +40,6 @@ def grid_name(catalog: GridCatalog, code: str | None) -> str | None:
     """Display name of a grid code."""
     node = catalog.router.by_code(code) if code else None
     return node.name if node else None
-
-
-def location_keyboard(lang: str) -> ReplyKeyboardMarkup:
-    """The reply keyboard with a share-location button (private chats only)."""
-    return ReplyKeyboardMarkup([[KeyboardButton(t(lang, "intake.share_location"),
-                                                request_location=True)]],
-                               resize_keyboard=True, one_time_keyboard=True)
 
 
 def question(lang: str, draft_id: int, data: dict[str, Any], step: str,

@@ -131,7 +131,8 @@ class BotHarness:
     async def restart(self) -> None:
         """Stop the bot process state entirely and start a fresh runtime on the same data."""
         await self.runtime.stop()
-        self.runtime = BotRuntime(self.settings, db=self.db, clock=self.clock)
+        self.runtime = BotRuntime(self.settings, db=self.db, clock=self.clock,
+                                  run_jobs=self.runtime.run_jobs)
         await self.runtime.start()
 
 
@@ -156,8 +157,13 @@ def button_data(message: dict) -> list[str]:
 async def running_bot(db_url: str, tmp: Path, *, start: datetime | None = None,
                       sections: dict[str, dict[str, Any]] | None = None,
                       grids: Path | None = None, roster: Path | None = None,
-                      emulator: BotApiEmulator | None = None) -> AsyncIterator[BotHarness]:
-    """A bot on `db_url` (already migrated), optionally with grids and a roster imported."""
+                      emulator: BotApiEmulator | None = None,
+                      jobs: bool = False) -> AsyncIterator[BotHarness]:
+    """A bot on `db_url` (already migrated), optionally with grids and a roster imported.
+
+    The periodic jobs (sweeps, ticks) are paused unless `jobs`: scenarios call them after
+    moving the clock, so nothing fires behind a test's back.
+    """
     own_emulator = emulator is None
     emulator = emulator or BotApiEmulator()
     if own_emulator:
@@ -178,7 +184,7 @@ async def running_bot(db_url: str, tmp: Path, *, start: datetime | None = None,
             chats = await town_chats(emulator, db)
         clock = ManualClock(start) if start is not None else Clock()
         settings = settings_for(emulator, db_url, tmp / "media", sections)
-        runtime = BotRuntime(settings, db=db, clock=clock)
+        runtime = BotRuntime(settings, db=db, clock=clock, run_jobs=jobs)
         await runtime.start()
         harness = BotHarness(emulator, runtime, db, clock, settings, tmp, chats=chats)
         try:
