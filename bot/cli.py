@@ -68,7 +68,7 @@ async def _db_action(settings: Settings, action: str) -> int:
 
 async def _import(settings: Settings, kind: str, path: Path) -> int:
     from bot.runtime import check_database
-    from dispatch.importers import ImportFailed, import_grids, import_roster
+    from dispatch.importing import ImportFailed, import_grids, import_roster
     from storage.db import Database
 
     db = Database(settings.database_url)
@@ -87,7 +87,7 @@ async def _import(settings: Settings, kind: str, path: Path) -> int:
 
 async def _gazetteer(settings: Settings):
     """The NLP gazetteer from the database's grids (empty when there is no usable database)."""
-    from dispatch.importers import load_gazetteer_rows
+    from dispatch.importing import load_gazetteer_rows
     from nlp import Gazetteer
     from storage.db import Database
     from storage.migrate import is_up_to_date

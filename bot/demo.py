@@ -178,7 +178,7 @@ async def patrol_handles_the_case(bot: BotApiEmulator, db: Database, clock: Manu
 async def main() -> int:
     """Run the scripted demo; 0 when every step got its answer."""
     logging.getLogger().setLevel(logging.WARNING)
-    from dispatch.importers import import_grids, import_roster
+    from dispatch.importing import import_grids, import_roster
 
     with tempfile.TemporaryDirectory(prefix="lantian-demo-") as tmp:
         db_url = f"sqlite+aiosqlite:///{Path(tmp) / 'lantian.db'}"

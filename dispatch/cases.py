@@ -25,7 +25,7 @@ from dispatch.sla import SlaRules, deadlines
 from schedules.calendar import WorkCalendar
 from schedules.windows import WindowRule
 from storage.counters import next_case_number
-from storage.models import OPEN_STATES, Case, CaseState, Event, Report
+from storage.models import OPEN_STATES, Case, CaseState, Event, Report, ReportPhoto
 
 METRES_PER_DEGREE = 111_320.0
 
@@ -156,6 +156,17 @@ async def reports_of(session: AsyncSession, case_id: int) -> list[Report]:
     rows = await session.execute(select(Report).where(Report.case_id == case_id)
                                  .order_by(Report.id))
     return list(rows.scalars())
+
+
+async def first_media(session: AsyncSession, reports: list[Report]) -> tuple[str, str] | None:
+    """(file id, kind) of the first picture of these reports, if any."""
+    if not reports:
+        return None
+    row = (await session.execute(
+        select(ReportPhoto.file_id, ReportPhoto.kind)
+        .where(ReportPhoto.report_id.in_([r.id for r in reports]))
+        .order_by(ReportPhoto.id).limit(1))).first()
+    return (row.file_id, row.kind) if row else None
 
 
 async def dispatch(session: AsyncSession, case: Case, now: datetime, ctx: CaseContext,

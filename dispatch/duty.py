@@ -17,7 +17,7 @@ from dispatch.clock import to_local
 from dispatch.routing import Router
 from dispatch.shifts import ShiftSpec, is_on_duty
 from schedules.windows import WindowRule, active_windows
-from storage.models import Membership, Person, Role
+from storage.models import Case, Membership, Person, Role
 
 
 @dataclass(frozen=True)
@@ -123,3 +123,12 @@ async def admins(session: AsyncSession) -> list[Member]:
     for membership, person in (await session.execute(query)).all():
         found.setdefault(person.id, _member(membership, person))
     return list(found.values())
+
+
+async def assignee_of(session: AsyncSession, case: Case) -> Member | None:
+    """The person who took the case, if anyone has."""
+    if case.assignee_id is None:
+        return None
+    person = await session.get(Person, case.assignee_id)
+    return Member(person.id, person.telegram_id, person.name, person.language, Role.PATROL,
+                  case.grid_id or 0) if person else None

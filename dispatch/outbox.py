@@ -69,11 +69,6 @@ async def enqueue(session: AsyncSession, message: Outgoing) -> int | None:
     return (await session.execute(statement)).scalar_one_or_none()
 
 
-async def enqueue_all(session: AsyncSession, messages: Sequence[Outgoing]) -> list[int | None]:
-    """Queue several messages in order."""
-    return [await enqueue(session, message) for message in messages]
-
-
 async def queued_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
     """Those of `keys` already queued (whatever became of them): never queue them again."""
     found: set[str] = set()

@@ -8,7 +8,6 @@ weekends, holidays; swapped working weekends count as working days); resolve wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -59,9 +58,3 @@ def parse_work_hours(value: Any, name: str = "[sla] work_hours") -> tuple[time, 
     if end <= start:
         raise ValueError(f"{name}: the end must be after the start, got {value!r}")
     return start, end
-
-
-def describe(rules: SlaRules) -> Mapping[str, str]:
-    """The rules in words, for /help and the README."""
-    return {"ack": str(rules.ack), "on_site_workday": str(rules.on_site_workday),
-            "on_site_offhours": str(rules.on_site_offhours), "resolve": str(rules.resolve)}

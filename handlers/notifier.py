@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from html import escape
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.cases import CaseContext, reports_of
-from dispatch.duty import Duty, Member, all_hands, on_duty
+from dispatch.cases import CaseContext, first_media, reports_of
+from dispatch.duty import Duty, Member, all_hands, assignee_of, on_duty
 from dispatch.outbox import Outgoing, enqueue
 from dispatch.routing import GridNode
 from handlers import case_render as render
 from handlers.i18n import language_for, t
 from handlers.keyboards import location_keyboard_payload
 from handlers.services import Services
-from storage.models import Case, CaseState, OutboxMessage, Person, Report, ReportPhoto
+from storage.models import Case, CaseState, OutboxMessage, Report
 
 GROUP = render.GROUP_LANG
 
@@ -48,15 +47,13 @@ class OutboxNotifier:
                          duty: Duty, reports: list[Report]) -> None:
         text = render.case_text(case, grid, duty, reports, self.svc.sla, self.svc.catalog.router)
         markup = render.buttons(case)
-        media = (await session.execute(
-            select(ReportPhoto.file_id, ReportPhoto.kind)
-            .where(ReportPhoto.report_id.in_([r.id for r in reports]))
-            .order_by(ReportPhoto.id).limit(1))).first() if reports else None
+        media = await first_media(session, reports)
         if media and render.plain_length(text) <= render.CAPTION_LIMIT:
-            method, field = ("sendDocument", "document") if media.kind == "document" \
+            file_id, kind = media
+            method, field = ("sendDocument", "document") if kind == "document" \
                 else ("sendPhoto", "photo")
             outbox_id = await self._send(session, chat_id, method, {
-                field: media.file_id, "caption": text, "parse_mode": "HTML",
+                field: file_id, "caption": text, "parse_mode": "HTML",
                 "reply_markup": markup}, case, "dispatch")
         else:
             outbox_id = await self._send(session, chat_id, "sendMessage", {
@@ -72,14 +69,7 @@ class OutboxNotifier:
         await self._send(session, case.dispatch_chat_id, "sendMessage", {
             "text": t(GROUP, "case.merged", number=case.number, count=case.report_count)},
             case, "merged")
-        await self.refresh(session, case, await self._assignee(session, case))
-
-    async def _assignee(self, session: AsyncSession, case: Case) -> Member | None:
-        if case.assignee_id is None:
-            return None
-        person = await session.get(Person, case.assignee_id)
-        return Member(person.id, person.telegram_id, person.name, person.language, "patrol",
-                      case.grid_id or 0) if person else None
+        await self.refresh(session, case, await assignee_of(session, case))
 
     async def refresh(self, session: AsyncSession, case: Case, assignee: Member | None,
                       transferred_to: GridNode | None = None) -> None:

@@ -17,7 +17,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from dispatch import lifecycle
 from dispatch.clock import to_local
-from dispatch.duty import may_act
+from dispatch.duty import assignee_of, may_act
 from dispatch.pending import clear_pending
 from handlers import case_render as render
 from handlers import pending
@@ -26,7 +26,7 @@ from handlers.media import store_picture
 from handlers.notifier import OutboxNotifier
 from handlers.people import user_language
 from handlers.services import Services, services
-from storage.models import Case, Person
+from storage.models import Case
 
 GROUP = render.GROUP_LANG
 
@@ -41,12 +41,12 @@ def parse(data: str | None) -> tuple[str, int, int, str | None] | None:
 
 
 async def _refusal(svc: Services, lang: str, result: lifecycle.Result) -> str:
-    name = None
-    if result.case is not None and result.case.assignee_id is not None:
+    assignee = None
+    if result.case is not None:
         async with svc.db.sessions() as session:
-            person = await session.get(Person, result.case.assignee_id)
-            name = person.name if person else None
-    return render.stale_text(lang, result.case, result.reason or "stale", name)
+            assignee = await assignee_of(session, result.case)
+    return render.stale_text(lang, result.case, result.reason or "stale",
+                             assignee.name if assignee else None)
 
 
 async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

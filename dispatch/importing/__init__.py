@@ -1,7 +1,9 @@
 """Importers for the files that configure a town: grids (GeoJSON) and rosters (CSV/XLSX).
 
 Both validate the whole file in memory, then write everything in one transaction, so a bad
-row leaves the database untouched. `dispatch.importers` re-exports the public names.
+row leaves the database untouched. Import the public names from this package:
+
+    result = await import_grids(db, Path("examples/baiyang.geojson"))
 """
 
 from dispatch.importing.common import ImportFailed, ImportResult

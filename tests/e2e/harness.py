@@ -171,7 +171,7 @@ async def running_bot(db_url: str, tmp: Path, *, start: datetime | None = None,
     db = Database(db_url)
     try:
         if grids is not None or roster is not None:
-            from dispatch.importers import import_grids, import_roster
+            from dispatch.importing import import_grids, import_roster
 
             if grids is not None:
                 await import_grids(db, grids)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.demo import point_in, town_chats
 from bot.emulator import BotApiEmulator
-from dispatch.importers import import_grids, import_roster
+from dispatch.importing import import_grids, import_roster
 from storage.db import Database
 from storage.models import Event
 from tests.e2e.harness import GRIDS, ROSTER, ZHANG

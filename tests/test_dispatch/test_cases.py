@@ -11,7 +11,7 @@ from sqlalchemy import select
 from dispatch import lifecycle
 from dispatch.cases import DEFAULT_DEDUP, CaseContext, place_report
 from dispatch.catalog import load_router
-from dispatch.importers import import_grids, import_roster
+from dispatch.importing import import_grids, import_roster
 from dispatch.sla import SlaRules
 from schedules.calendar import WorkCalendar
 from schedules.windows import default_rules

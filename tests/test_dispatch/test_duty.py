@@ -9,7 +9,7 @@ import pytest
 
 from dispatch.catalog import load_router
 from dispatch.duty import admins, leaders_of, may_act, on_duty
-from dispatch.importers import import_grids, import_roster
+from dispatch.importing import import_grids, import_roster
 from storage.db import Database
 from tests.e2e.harness import GRIDS, ROSTER
 

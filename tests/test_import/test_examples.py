@@ -13,7 +13,7 @@ from shapely.ops import unary_union
 from sqlalchemy import select
 
 from dispatch.geo import gcj02_to_wgs84
-from dispatch.importers import import_grids, import_roster, parse_grid_file, parse_roster_file
+from dispatch.importing import import_grids, import_roster, parse_grid_file, parse_roster_file
 from dispatch.shifts import SHANGHAI, is_on_duty, parse_shifts
 from storage.db import Database
 from storage.models import Grid

@@ -9,7 +9,7 @@ from shapely.geometry import Point, shape
 from sqlalchemy import select
 
 from dispatch.geo import wgs84_to_bd09, wgs84_to_gcj02
-from dispatch.importers import ImportFailed, import_grids, load_gazetteer_rows
+from dispatch.importing import ImportFailed, import_grids, load_gazetteer_rows
 from storage.db import Database
 from storage.models import Grid, GridOfficialChat
 

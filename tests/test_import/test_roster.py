@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from dispatch.importers import ImportFailed, import_grids, import_roster
+from dispatch.importing import ImportFailed, import_grids, import_roster
 from storage.db import Database
 from storage.models import Membership, Person
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.catalog import load_catalog
-from dispatch.importers import import_grids, import_roster
+from dispatch.importing import import_grids, import_roster
 from dispatch.routing import Router
 from storage.db import Database
 from storage.models import Case, CheckIn, Report

@@ -15,7 +15,7 @@ from bot.settings import Settings
 from dispatch import checkins, subscriptions
 from dispatch.catalog import load_catalog
 from dispatch.clock import ManualClock
-from dispatch.importers import import_grids, import_roster
+from dispatch.importing import import_grids, import_roster
 from handlers.services import Services
 from schedules.reminders import patrol_grids, tick
 from storage.db import Database
