@@ -14,8 +14,8 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
+from bot.http import AiohttpRequest
 from bot.processing import PerChatUpdateProcessor
 from bot.telegram_bot import LantianBot
 from handlers import common, duty, official, patrol, resident, resident_buttons
@@ -29,8 +29,8 @@ def build_application(svc: Services) -> Application:
     bot = LantianBot(
         settings.require_token(), base_url=settings.api_base_url,
         base_file_url=settings.api_file_url,
-        request=HTTPXRequest(connection_pool_size=256),
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        request=AiohttpRequest(connection_pool_size=256),
+        get_updates_request=AiohttpRequest(connection_pool_size=1),
         # Replies ride out a short 429 themselves; the outbox also schedules its own retries
         # (its lease outlasts these sleeps, see dispatch/outbox.py).
         rate_limiter=AIORateLimiter(max_retries=2) if settings.rate_limit else None,

@@ -75,6 +75,11 @@ class EmulatorState:
         self._taken: list[bool] = []
         self._first_untaken = 0
         self._sent_event = asyncio.Event()
+        # Per chat: positions in _sent, the first one not handed out, and a wake-up event, so
+        # a waiter for one chat is not woken (nor rescans) for every other chat's output.
+        self._by_chat: dict[int, list[int]] = {}
+        self._chat_first_untaken: dict[int, int] = {}
+        self._chat_events: dict[int, asyncio.Event] = {}
         self.callback_queries: dict[str, dict[str, Any]] = {}
         self._answers: dict[str, list[dict[str, Any]]] = {}
         self._answer_event = asyncio.Event()
@@ -185,11 +190,16 @@ class EmulatorState:
         record = copy.deepcopy(message)
         record["method"] = method
         record["params"] = params
+        chat_id = record["chat"]["id"]
+        self._by_chat.setdefault(chat_id, []).append(len(self._sent))
         self._sent.append(record)
         self._taken.append(False)
         self.events.append((method, record))
         self._sent_event.set()
         self._sent_event = asyncio.Event()
+        event = self._chat_events.pop(chat_id, None)
+        if event is not None:
+            event.set()
 
     def store_message(self, message: dict[str, Any]) -> None:
         """Save the current state of a message."""
@@ -250,6 +260,8 @@ class EmulatorState:
         """Make :meth:`wait_for` ignore everything the bot has sent so far."""
         self._taken = [True] * len(self._taken)
         self._first_untaken = len(self._taken)
+        self._chat_first_untaken = {chat: len(positions)
+                                    for chat, positions in self._by_chat.items()}
 
     async def wait_for(
         self,
@@ -269,40 +281,52 @@ class EmulatorState:
 
         Raises ``TimeoutError`` (with the recent transcript) when they don't arrive in time.
         """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
         found: list[int] = []
-        position = self._first_untaken
-        while True:
-            # Scan only entries added since the last pass; restart if another waiter took ours.
-            if any(self._taken[index] for index in found):
-                found, position = [], self._first_untaken
-            while position < len(self._sent) and len(found) < count:
-                entry = self._sent[position]
-                if (
-                    not self._taken[position]
-                    and (chat_id is None or entry["chat"]["id"] == chat_id)
-                    and (predicate is None or predicate(entry))
-                ):
-                    found.append(position)
-                position += 1
-            if len(found) == count:
-                for index in found:
-                    self._taken[index] = True
-                while self._first_untaken < len(self._taken) and self._taken[self._first_untaken]:
-                    self._first_untaken += 1
-                return [self._sent[index] for index in found]
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                recent = "\n".join(self.transcript_lines()[-12:])
-                raise TimeoutError(
-                    f"wait_for(chat_id={chat_id}, count={count}) got {len(found)} matching "
-                    f"bot message(s) in {timeout} s. Recent transcript:\n{recent}"
-                )
-            try:
-                await asyncio.wait_for(self._sent_event.wait(), remaining)
-            except TimeoutError:
-                pass
+        scanned = 0  # how far into the candidate list the last pass got
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    # Restart the scan if another waiter took an entry we had picked.
+                    if any(self._taken[index] for index in found):
+                        found, scanned = [], 0
+                    candidates, first = self._candidates(chat_id)
+                    scanned = max(scanned, first)
+                    while scanned < len(candidates) and len(found) < count:
+                        index = candidates[scanned]
+                        scanned += 1
+                        if not self._taken[index] and (predicate is None
+                                                       or predicate(self._sent[index])):
+                            found.append(index)
+                    if len(found) == count:
+                        return self._take(found)
+                    if chat_id is None:
+                        await self._sent_event.wait()
+                    else:
+                        await self._chat_events.setdefault(chat_id, asyncio.Event()).wait()
+        except TimeoutError:
+            recent = "\n".join(self.transcript_lines()[-12:])
+            raise TimeoutError(
+                f"wait_for(chat_id={chat_id}, count={count}) got {len(found)} matching "
+                f"bot message(s) in {timeout} s. Recent transcript:\n{recent}"
+            ) from None
+
+    def _candidates(self, chat_id: int | None) -> tuple[list[int], int]:
+        """Positions in _sent a waiter may take (all, or one chat's) and where to start."""
+        if chat_id is None:
+            return range(len(self._sent)), self._first_untaken  # type: ignore[return-value]
+        positions = self._by_chat.get(chat_id, [])
+        first = self._chat_first_untaken.get(chat_id, 0)
+        while first < len(positions) and self._taken[positions[first]]:
+            first += 1
+        self._chat_first_untaken[chat_id] = first
+        return positions, first
+
+    def _take(self, found: list[int]) -> list[dict[str, Any]]:
+        for index in found:
+            self._taken[index] = True
+        while self._first_untaken < len(self._taken) and self._taken[self._first_untaken]:
+            self._first_untaken += 1
+        return [self._sent[index] for index in found]
 
     def transcript_lines(self) -> list[str]:
         """The conversation so far as compact terminal lines (see :mod:`.transcript`)."""
