@@ -100,15 +100,16 @@ async def resident_reports_fireworks(bot: BotApiEmulator, db: Database, show: Tr
     bot.send_text(RESIDENT, "/start")
     await bot.wait_for(chat_id=RESIDENT.id, timeout=10)
     bot.send_photo(RESIDENT, caption="白马小区3栋楼下有人放烟花，好多鞭炮")
-    [question] = await bot.wait_for(chat_id=RESIDENT.id, timeout=10)
+    await bot.wait_for(chat_id=RESIDENT.id, timeout=10)  # the photo is in; where is it?
+    show.flush()
+    latitude, longitude = await point_in(db, "wx-by-bm-01")
+    bot.send_location(RESIDENT, latitude, longitude)
+    [question] = await bot.wait_for(chat_id=RESIDENT.id, timeout=10)  # "fireworks, right?"
     show.flush()
     bot.press_button(RESIDENT, question, question["reply_markup"]["inline_keyboard"][0][0][
         "callback_data"])
-    await bot.wait_for(lambda m: bool((m.get("reply_markup") or {}).get("inline_keyboard")),
-                       chat_id=RESIDENT.id, timeout=10)
-    latitude, longitude = await point_in(db, "wx-by-bm-01")
-    bot.send_location(RESIDENT, latitude, longitude)
-    _, summary = await bot.wait_for(chat_id=RESIDENT.id, timeout=10, count=2)
+    [summary] = await bot.wait_for(lambda m: ":submit" in str(m.get("reply_markup")),
+                                   chat_id=RESIDENT.id, timeout=10)  # the question, edited
     show.flush()
     bot.press_button(RESIDENT, summary, next(
         b["callback_data"] for row in summary["reply_markup"]["inline_keyboard"] for b in row

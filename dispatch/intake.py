@@ -109,6 +109,12 @@ def can_add_photo(draft: dict[str, Any], max_photos: int = MAX_PHOTOS) -> bool:
     return len(draft.get("photos", [])) < max_photos
 
 
+def has_photo(draft: dict[str, Any], file_unique_id: str | None) -> bool:
+    """The same Telegram file is in the draft already (checked before downloading it)."""
+    return bool(file_unique_id) and any(
+        p.get("file_unique_id") == file_unique_id for p in draft.get("photos", []))
+
+
 def add_photo(draft: dict[str, Any], photo: dict[str, Any]) -> bool:
     """Add a photo record; False when the same picture (file_unique_id or sha256) is there."""
     for existing in draft.setdefault("photos", []):
@@ -128,13 +134,18 @@ def has_location(draft: dict[str, Any]) -> bool:
 
 
 def next_question(draft: dict[str, Any]) -> str:
-    """What to ask now: `category`, `place_confirm`, `location` or `summary`."""
-    if not draft.get("category_confirmed"):
-        return "category"
+    """What to ask now: `place_confirm`, `location`, `category` or `summary`.
+
+    Where comes first: it decides which patrol gets the case, and a resident who walks on
+    cannot share the spot later. The category, often already guessed from the text, is
+    confirmed last, right before the summary (both are answered with buttons on one
+    message that is edited in place)."""
     if draft.get("grid_code") and not draft.get("grid_confirmed"):
         return "place_confirm"
     if not has_location(draft):
         return "location"
+    if not draft.get("category_confirmed"):
+        return "category"
     return "summary"
 
 

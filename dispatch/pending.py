@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Person
@@ -36,11 +36,15 @@ async def set_pending(session: AsyncSession, telegram_id: int, kind: str, data: 
     return True
 
 
+# Asked before every private message is handled: built once (see dispatch.reports).
+_SELECT_PENDING = select(Person.pending, Person.pending_until).where(
+    Person.telegram_id == bindparam("telegram_id"))
+
+
 async def get_pending(session: AsyncSession, telegram_id: int,
                       now: datetime) -> dict[str, Any] | None:
     """The live pending action of this person, if any."""
-    row = (await session.execute(select(Person.pending, Person.pending_until)
-                                 .where(Person.telegram_id == telegram_id))).one_or_none()
+    row = (await session.execute(_SELECT_PENDING, {"telegram_id": telegram_id})).one_or_none()
     if row is None or row[0] is None or row[1] is None or row[1] <= now:
         return None
     return dict(row[0])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.cases import CaseContext, place_report
@@ -38,32 +38,77 @@ class Submitted:
     merged: bool = False
 
 
-async def get_draft(session: AsyncSession, user_id: int, *, lock: bool = False) -> Draft | None:
+@dataclass
+class DraftRow:
+    """A resident's draft as stored: plain data, changed through `dispatch.intake`."""
+
+    id: int
+    user_id: int
+    chat_id: int
+    data: dict[str, Any]
+    version: int
+    created_at: datetime
+    expires_at: datetime
+
+
+# Drafts are read and written on every message a resident sends, so their statements are
+# built once (constructing a statement costs more than running it on SQLite) and run as
+# Core: a draft is one JSON document, there is nothing for the ORM to track.
+_DRAFTS = Draft.__table__
+_COLUMNS = (_DRAFTS.c.id, _DRAFTS.c.user_id, _DRAFTS.c.chat_id, _DRAFTS.c.data,
+            _DRAFTS.c.version, _DRAFTS.c.created_at, _DRAFTS.c.expires_at)
+_SELECT_DRAFT = select(*_COLUMNS).where(_DRAFTS.c.user_id == bindparam("user_id"))
+_SELECT_DRAFT_LOCKED = _SELECT_DRAFT.with_for_update()
+_INSERT_DRAFT = insert(_DRAFTS).values(
+    user_id=bindparam("new_user_id"), chat_id=bindparam("new_chat_id"), step="collecting",
+    data=bindparam("new_data"), version=1, created_at=bindparam("now"),
+    updated_at=bindparam("now_again"), expires_at=bindparam("expires")).returning(_DRAFTS.c.id)
+_UPDATE_DRAFT = update(_DRAFTS).where(_DRAFTS.c.id == bindparam("draft_id")).values(
+    data=bindparam("new_data"), version=_DRAFTS.c.version + 1, updated_at=bindparam("now"),
+    expires_at=bindparam("expires"))
+_DELETE_DRAFT = delete(_DRAFTS).where(_DRAFTS.c.id == bindparam("draft_id"))
+
+
+def _row(row: Any) -> DraftRow:
+    return DraftRow(id=row.id, user_id=row.user_id, chat_id=row.chat_id, data=row.data,
+                    version=row.version, created_at=row.created_at, expires_at=row.expires_at)
+
+
+async def get_draft(session: AsyncSession, user_id: int, *,
+                    lock: bool = False) -> DraftRow | None:
     """The resident's draft, expired or not (the caller decides what expiry means).
 
     `lock` holds the row for the rest of the transaction on PostgreSQL, so two instances
     handling the same resident (two presses of 提交) take turns instead of both submitting.
+    (On SQLite the whole transaction already holds the database's write lock.)
     """
-    query = select(Draft).where(Draft.user_id == user_id)
-    if lock and session.bind.dialect.name == "postgresql":
-        query = query.with_for_update()
-    return await session.scalar(query)
+    postgres = lock and session.bind.dialect.name == "postgresql"
+    result = await session.execute(_SELECT_DRAFT_LOCKED if postgres else _SELECT_DRAFT,
+                                   {"user_id": user_id})
+    row = result.first()
+    return _row(row) if row is not None else None
 
 
 async def save_draft(session: AsyncSession, resident: Resident, data: dict[str, Any],
-                     now: datetime, ttl: timedelta, draft: Draft | None = None) -> Draft:
+                     now: datetime, ttl: timedelta, draft: DraftRow | None = None) -> DraftRow:
     """Create or update the resident's draft and push its expiry forward."""
+    stored = copy.deepcopy(data)  # never share nested objects with the caller
+    params = {"new_data": stored, "now": now, "expires": now + ttl}
     if draft is None:
-        draft = Draft(user_id=resident.user_id, chat_id=resident.chat_id, data=data,
-                      created_at=now, updated_at=now, expires_at=now + ttl, version=1)
-        session.add(draft)
-    else:
-        draft.data = copy.deepcopy(data)  # never share nested objects with the caller
-        draft.updated_at = now
-        draft.expires_at = now + ttl
-        draft.version += 1
-    await session.flush()
-    return draft
+        draft_id = (await session.execute(_INSERT_DRAFT, dict(
+            params, now_again=now, new_user_id=resident.user_id,
+            new_chat_id=resident.chat_id))).scalar_one()
+        return DraftRow(id=draft_id, user_id=resident.user_id, chat_id=resident.chat_id,
+                        data=stored, version=1, created_at=now, expires_at=now + ttl)
+    await session.execute(_UPDATE_DRAFT, dict(params, draft_id=draft.id))
+    return DraftRow(id=draft.id, user_id=draft.user_id, chat_id=draft.chat_id, data=stored,
+                    version=draft.version + 1, created_at=draft.created_at,
+                    expires_at=now + ttl)
+
+
+async def delete_draft(session: AsyncSession, draft: DraftRow) -> None:
+    """Forget a draft (submitted, cancelled or expired)."""
+    await session.execute(_DELETE_DRAFT, {"draft_id": draft.id})
 
 
 async def drop_draft(session: AsyncSession, user_id: int) -> bool:
@@ -72,16 +117,17 @@ async def drop_draft(session: AsyncSession, user_id: int) -> bool:
     return bool(result.rowcount)
 
 
-async def expired_drafts(session: AsyncSession, now: datetime, limit: int = 100) -> list[Draft]:
+async def expired_drafts(session: AsyncSession, now: datetime,
+                         limit: int = 100) -> list[DraftRow]:
     """Drafts past their expiry, oldest first (rows another instance holds are skipped)."""
-    query = (select(Draft).where(Draft.expires_at <= now)
-             .order_by(Draft.expires_at).limit(limit))
+    query = (select(*_COLUMNS).where(_DRAFTS.c.expires_at <= now)
+             .order_by(_DRAFTS.c.expires_at).limit(limit))
     if session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    return list((await session.execute(query)).scalars())
+    return [_row(row) for row in await session.execute(query)]
 
 
-async def submit_draft(session: AsyncSession, draft: Draft, resident: Resident, now: datetime,
+async def submit_draft(session: AsyncSession, draft: DraftRow, resident: Resident, now: datetime,
                        ctx: CaseContext, salt: str) -> Submitted:
     """Turn a complete draft into a report, place it (a new dispatched case, or joined to an
     open duplicate), and drop the draft — all in the caller's transaction."""
@@ -119,7 +165,7 @@ async def submit_draft(session: AsyncSession, draft: Draft, resident: Resident, 
     session.add(report)
     await session.flush()
     case, merged = await place_report(session, report, now, ctx)
-    await session.delete(draft)
+    await delete_draft(session, draft)
     return Submitted(case=case, report=report, merged=merged)
 
 

@@ -1,21 +1,34 @@
 """Residents' private chat: a report from photo, location, venue and text in any order.
 
-Each handler loads the resident's draft, applies what arrived through `dispatch.intake`,
-commits, and only then answers with the next question (persist first, then talk).
+Each message is one transaction: read the sender's pending action (a patrol member may be
+answering 到场 or 办结 here) and their draft, apply what arrived through `dispatch.intake`,
+commit; only then does the bot answer (persist first, then talk). The answer is one message:
+what was taken, and the next question.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
 from dispatch import intake
-from dispatch.reports import Resident, drop_draft, get_draft, my_reports, save_draft
+from dispatch.pending import get_pending
+from dispatch.reports import (
+    DraftRow,
+    Resident,
+    delete_draft,
+    drop_draft,
+    get_draft,
+    my_reports,
+    save_draft,
+)
 from handlers import pending
 from handlers import resident_render as render
 from handlers.i18n import t
@@ -23,10 +36,13 @@ from handlers.media import store_picture
 from handlers.people import user_language
 from handlers.services import Services, services
 from nlp import analyze
-from storage.models import Draft
 
 log = logging.getLogger(__name__)
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "image/gif")
+
+Talk = Callable[[], Awaitable[None]]
+# Applies one input to the draft inside the transaction; returns what to say after commit.
+Apply = Callable[[AsyncSession, DraftRow | None, dict[str, Any], bool], Awaitable[Talk]]
 
 
 @dataclass
@@ -49,40 +65,74 @@ async def turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Turn:
     return Turn(svc, lang, resident, update.effective_message)
 
 
-async def load(session, tn: Turn) -> tuple[Draft | None, dict[str, Any], bool]:
+async def load(session: AsyncSession, tn: Turn) -> tuple[DraftRow | None, dict[str, Any], bool]:
     """The live draft (None when there is none), its data, and whether one just expired."""
     draft = await get_draft(session, tn.resident.user_id, lock=True)
     now = tn.svc.clock.now()
     if draft is not None and draft.expires_at <= now:
-        await session.delete(draft)
-        await session.flush()
+        await delete_draft(session, draft)
         return None, intake.new_draft(now), True
     if draft is None:
         return None, intake.new_draft(now), False
-    # A deep copy: changing nested lists in place would also change SQLAlchemy's committed
-    # value, and the UPDATE of the JSON column would then be skipped as "no change".
+    # A copy: the caller changes nested lists in place.
     return draft, copy.deepcopy(draft.data), False
 
 
-async def ask_next(tn: Turn, draft: Draft, data: dict[str, Any], context, *,
-                   prefix: str | None = None) -> None:
-    """Send the next question (after the draft was committed)."""
-    step = intake.next_question(data)
-    text, markup = render.question(tn.lang, draft.id, data, step, tn.svc.catalog)
-    if prefix:
-        text = f"{prefix}\n\n{text}"
-    await context.bot.send_message(tn.resident.chat_id, text, reply_markup=markup)
-
-
-async def save(session, tn: Turn, draft: Draft | None, data: dict[str, Any]) -> Draft:
+async def save(session: AsyncSession, tn: Turn, draft: DraftRow | None,
+               data: dict[str, Any]) -> DraftRow:
     """Store the draft with a fresh expiry."""
     data["lang"] = tn.lang  # the expiry note is sent in the resident's language
     return await save_draft(session, tn.resident, data, tn.svc.clock.now(),
                             tn.svc.intake.draft_ttl, draft)
 
 
-def _expired_note(tn: Turn, expired: bool) -> str | None:
-    return t(tn.lang, "intake.previous_expired") if expired else None
+def next_question(tn: Turn, draft: DraftRow, data: dict[str, Any],
+                  prefix: str | None = None) -> tuple[str, Any]:
+    """Text and keyboard of the next question, after `prefix` (what was just taken)."""
+    text, markup = render.question(tn.lang, draft.id, data, intake.next_question(data),
+                                   tn.svc.catalog)
+    return (f"{prefix}\n\n{text}" if prefix else text), markup
+
+
+async def ask_next(tn: Turn, draft: DraftRow, data: dict[str, Any], context, *,
+                   prefix: str | None = None) -> None:
+    """Send the next question (after the draft was committed)."""
+    text, markup = next_question(tn, draft, data, prefix)
+    await context.bot.send_message(tn.resident.chat_id, text, reply_markup=markup)
+
+
+def reply(tn: Turn, text: str, markup: Any = None) -> Talk:
+    """Answer the resident's message with `text` (after the commit)."""
+    async def talk() -> None:
+        await tn.message.reply_text(text, reply_markup=markup)
+    return talk
+
+
+def _with_notes(tn: Turn, expired: bool, *notes: str | None) -> str | None:
+    lines = [t(tn.lang, "intake.previous_expired")] if expired else []
+    lines += [note for note in notes if note]
+    return "\n".join(lines) or None
+
+
+async def take_message(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn,
+                       apply: Apply) -> None:
+    """Run `apply` on the sender's draft in one transaction and answer, unless the bot is
+    waiting for something else from the sender (their pending action takes the message)."""
+    svc = tn.svc
+
+    async def on_draft(session: AsyncSession) -> Talk:
+        draft, data, expired = await load(session, tn)
+        return await apply(session, draft, data, expired)
+
+    async with svc.db.transaction() as session:
+        waiting = await get_pending(session, tn.resident.user_id, svc.clock.now())
+        talk = await on_draft(session) if waiting is None else None
+    if waiting is not None:
+        if await pending.take(update, context, waiting):
+            return
+        async with svc.db.transaction() as session:
+            talk = await on_draft(session)
+    await talk()
 
 
 # ----------------------------------------------------------------------------- commands
@@ -99,7 +149,7 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         else:
             draft = await save(session, tn, draft, data)
             markup, text = render.location_keyboard(tn.lang), t(tn.lang, "intake.begin")
-    note = _expired_note(tn, expired)
+    note = _with_notes(tn, expired)
     await tn.message.reply_text(f"{note}\n\n{text}" if note else text, reply_markup=markup)
 
 
@@ -148,90 +198,101 @@ async def my_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 # ----------------------------------------------------------------------------- inputs
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A free text: a description, a place, or the start of a tip."""
-    if await pending.route(update, context):
-        return
     tn = await turn(update, context)
     text = tn.message.text or ""
-    if not intake.meaningful_text(text):
-        await tn.message.reply_text(t(tn.lang, "intake.emoji_only"))
-        return
-    notes = []
-    if len(text) > tn.svc.intake.max_text_chars:
-        notes.append(t(tn.lang, "intake.text_truncated", limit=tn.svc.intake.max_text_chars))
-    analysis = analyze(text[: tn.svc.intake.max_text_chars * 2], tn.svc.catalog.gazetteer)
-    async with tn.svc.db.transaction() as session:
-        draft, data, expired = await load(session, tn)
-        ignored = draft is None and not (analysis.is_tip or analysis.grids)
-        if ignored:
-            pass  # small talk, not a tip: no draft is started
-        else:
-            draft = await _take_text(session, tn, draft, data, text, analysis)
-    if ignored:
-        await tn.message.reply_text(t(tn.lang, "fallback.private"))
-        return
-    if expired:
-        notes.insert(0, t(tn.lang, "intake.previous_expired"))
-    await ask_next(tn, draft, data, context, prefix="\n".join(notes) or None)
+    limit = tn.svc.intake.max_text_chars
+    meaningful = intake.meaningful_text(text)
+    analysis = analyze(text[: limit * 2], tn.svc.catalog.gazetteer) if meaningful else None
+
+    async def apply(session, draft, data, expired) -> Talk:
+        if analysis is None:
+            return reply(tn, t(tn.lang, "intake.emoji_only"))
+        if draft is None and not (analysis.is_tip or analysis.grids):
+            return reply(tn, t(tn.lang, "fallback.private"))  # small talk: no draft is started
+        intake.add_text(data, text, limit)
+        _take_guess(data, analysis)
+        draft = await save(session, tn, draft, data)
+        truncated = t(tn.lang, "intake.text_truncated", limit=limit) if len(text) > limit else None
+        # Asked for the place after a text, say the text was taken (other questions show it).
+        noted = t(tn.lang, "intake.text_noted") \
+            if intake.next_question(data) == "location" else None
+        return reply(tn, *next_question(tn, draft, data, _with_notes(tn, expired, truncated,
+                                                                     noted)))
+
+    await take_message(update, context, tn, apply)
 
 
-async def _take_text(session, tn: Turn, draft: Draft | None, data: dict[str, Any], text: str,
-                     analysis) -> Draft:
-        intake.add_text(data, text, tn.svc.intake.max_text_chars)
-        intake.apply_guess(data, analysis.category, analysis.subcategory, analysis.confidence)
-        if analysis.grids:
-            intake.propose_place(data, analysis.places[0] if analysis.places else None,
-                                 analysis.grids[0])
-        return await save(session, tn, draft, data)
+def _take_guess(data: dict[str, Any], analysis) -> None:
+    intake.apply_guess(data, analysis.category, analysis.subcategory, analysis.confidence)
+    if analysis.grids:
+        intake.propose_place(data, analysis.places[0] if analysis.places else None,
+                             analysis.grids[0])
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A shared location or venue: the point decides the grid."""
-    if await pending.route(update, context):
-        return
     tn = await turn(update, context)
     venue = tn.message.venue
     location = venue.location if venue else tn.message.location
     if location is None:
         return
-    if not intake.plausible_point(location.latitude, location.longitude):
-        await tn.message.reply_text(t(tn.lang, "intake.bad_point"),
-                                    reply_markup=render.location_keyboard(tn.lang))
-        return
-    route = tn.svc.catalog.router.locate(location.latitude, location.longitude)
-    async with tn.svc.db.transaction() as session:
-        draft, data, expired = await load(session, tn)
+    plausible = intake.plausible_point(location.latitude, location.longitude)
+    route = tn.svc.catalog.router.locate(location.latitude, location.longitude) \
+        if plausible else None
+
+    async def apply(session, draft, data, expired) -> Talk:
+        if route is None:
+            return reply(tn, t(tn.lang, "intake.bad_point"), render.location_keyboard(tn.lang))
         address = f"{venue.title} {venue.address}".strip() if venue else None
         intake.set_location(data, location.latitude, location.longitude,
                             "venue" if venue else "gps", route.grid.code if route.grid else None,
                             route.outside, address)
         draft = await save(session, tn, draft, data)
-    if route.outside:
-        ack = t(tn.lang, "intake.location_outside",
-                desk=route.grid.name if route.grid else t(tn.lang, "intake.duty_desk"))
-    else:
-        ack = t(tn.lang, "intake.location_ok", grid=route.grid.name)
-    if expired:
-        ack = f"{t(tn.lang, 'intake.previous_expired')}\n{ack}"
-    await tn.message.reply_text(ack, reply_markup=ReplyKeyboardRemove())
-    await ask_next(tn, draft, data, context)
+        if route.outside:
+            ack = t(tn.lang, "intake.location_outside",
+                    desk=route.grid.name if route.grid else t(tn.lang, "intake.duty_desk"))
+        else:
+            ack = t(tn.lang, "intake.location_ok", grid=route.grid.name)
+        # One message: the location keyboard is one-time (it hides itself once used), and
+        # the next question carries its own buttons.
+        return reply(tn, *next_question(tn, draft, data, _with_notes(tn, expired, ack)))
+
+    await take_message(update, context, tn, apply)
 
 
 async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A photo (or an image sent as a file), kept as evidence; albums answer once."""
-    if await pending.route(update, context):
-        return
+    """A photo (or an image sent as a file), kept as evidence; albums answer once.
+
+    Two short transactions around the download: the first decides whether the picture is
+    wanted at all (not over the limit, not already there, nobody waiting for it elsewhere),
+    so nothing unwanted is downloaded; the second adds it."""
     tn = await turn(update, context)
     message = tn.message
+    limit = tn.svc.intake.max_photo_bytes
     if message.photo:
         item, mime, kind = message.photo[-1], "image/jpeg", "photo"
     elif message.document and (message.document.mime_type or "").lower() in IMAGE_TYPES:
         item, mime, kind = message.document, message.document.mime_type.lower(), "document"
     else:
-        await message.reply_text(t(tn.lang, "intake.not_an_image"))
-        return
-    limit = tn.svc.intake.max_photo_bytes
-    if item.file_size and item.file_size > limit:
-        await message.reply_text(t(tn.lang, "intake.file_too_big", mb=limit // (1024 * 1024)))
+        item = mime = kind = None
+    wanted = expired_meanwhile = False
+
+    async def check(session, draft, data, expired) -> Talk:
+        nonlocal wanted, expired_meanwhile
+        expired_meanwhile = expired
+        if item is None:
+            return reply(tn, t(tn.lang, "intake.not_an_image"))
+        if item.file_size and item.file_size > limit:
+            return reply(tn, t(tn.lang, "intake.file_too_big", mb=limit // (1024 * 1024)))
+        if not intake.can_add_photo(data, tn.svc.intake.max_photos):
+            return await _over_limit(session, tn, draft, data, message.media_group_id)
+        if draft is not None and intake.has_photo(data, item.file_unique_id):
+            return reply(tn, *next_question(tn, draft, data, t(tn.lang, "intake.photo_duplicate")))
+        wanted = True
+        return _silent
+
+    await take_message(update, context, tn, check)
+    if not wanted:
         return
     record = await store_picture(tn.svc, context.bot, item.file_id, item.file_unique_id, mime)
     if record is None:
@@ -239,38 +300,49 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     caption = message.caption or ""
     analysis = analyze(caption, tn.svc.catalog.gazetteer) if caption.strip() else None
-    album = message.media_group_id
     async with tn.svc.db.transaction() as session:
         draft, data, expired = await load(session, tn)
-        album_seen = _same_album_seen(data, album)
-        full = not intake.can_add_photo(data, tn.svc.intake.max_photos)
-        # Over the limit: say so once per album (or per single photo), keep nothing new.
-        told = full and album in data.get("capped_albums", [])
-        if full and album and not told:
-            data["capped_albums"] = [*data.get("capped_albums", []), album]
-        added = not full and intake.add_photo(data, dict(
-            record, kind=kind, media_group_id=album, latitude=data.get("latitude"),
-            longitude=data.get("longitude")))
-        if analysis is not None:
-            intake.add_text(data, caption, tn.svc.intake.max_text_chars)
-            intake.apply_guess(data, analysis.category, analysis.subcategory, analysis.confidence)
-            if analysis.grids:
-                intake.propose_place(data, analysis.places[0] if analysis.places else None,
-                                     analysis.grids[0])
-        if draft is None or added or analysis is not None or (full and not told):
-            draft = await save(session, tn, draft, data)
-    if full:
-        if not told:
-            await message.reply_text(t(tn.lang, "intake.too_many_photos",
-                                       limit=tn.svc.intake.max_photos))
-        return
+        talk = await _add_photo(session, tn, draft, data, expired or expired_meanwhile,
+                                dict(record, kind=kind),
+                                message, analysis)
+    await talk()
+
+
+async def _silent() -> None:
+    return None
+
+
+async def _over_limit(session, tn: Turn, draft: DraftRow | None, data: dict[str, Any],
+                      album: str | None) -> Talk:
+    """Over the photo limit: say so once per album (or per single photo), keep nothing new."""
+    if album and album in data.get("capped_albums", []):
+        return _silent
+    if album:
+        data["capped_albums"] = [*data.get("capped_albums", []), album]
+        await save(session, tn, draft, data)
+    return reply(tn, t(tn.lang, "intake.too_many_photos", limit=tn.svc.intake.max_photos))
+
+
+async def _add_photo(session, tn: Turn, draft: DraftRow | None, data: dict[str, Any],
+                     expired: bool, record: dict[str, Any], message: Message,
+                     analysis) -> Talk:
+    album = message.media_group_id
+    if not intake.can_add_photo(data, tn.svc.intake.max_photos):
+        return await _over_limit(session, tn, draft, data, album)
+    album_seen = _same_album_seen(data, album)
+    added = intake.add_photo(data, dict(record, media_group_id=album,
+                                        latitude=data.get("latitude"),
+                                        longitude=data.get("longitude")))
+    if analysis is not None:
+        intake.add_text(data, message.caption, tn.svc.intake.max_text_chars)
+        _take_guess(data, analysis)
+    if draft is None or added or analysis is not None:
+        draft = await save(session, tn, draft, data)
     if album_seen and added:
-        return  # one answer per album, given for its first photo
-    prefix = t(tn.lang, "intake.photo_ok", count=len(data["photos"]),
-               limit=tn.svc.intake.max_photos) if added else t(tn.lang, "intake.photo_duplicate")
-    if expired:
-        prefix = f"{t(tn.lang, 'intake.previous_expired')}\n{prefix}"
-    await ask_next(tn, draft, data, context, prefix=prefix)
+        return _silent  # one answer per album, given for its first photo
+    taken = t(tn.lang, "intake.photo_ok", count=len(data["photos"]),
+              limit=tn.svc.intake.max_photos) if added else t(tn.lang, "intake.photo_duplicate")
+    return reply(tn, *next_question(tn, draft, data, _with_notes(tn, expired, taken)))
 
 
 def _same_album_seen(data: dict[str, Any], media_group_id: str | None) -> bool:

@@ -2,6 +2,9 @@
 
 A button is bound to the draft it was shown for: a press on a button of a draft that has
 been submitted, cancelled, replaced or has expired is answered, never applied.
+
+A press turns the message it was made on into what comes next (the next question, the
+receipt, "cancelled"), so a report is one message that changes as it is filled in.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from dispatch import intake
-from dispatch.reports import submit_draft
+from dispatch.reports import delete_draft, submit_draft
 from handlers import resident_render as render
 from handlers.i18n import t
 from handlers.notifier import OutboxNotifier
@@ -66,6 +69,14 @@ async def _drop_keyboard(query) -> None:
         pass  # already without buttons, or too old to edit
 
 
+async def _replace(tn: Turn, query, context, text: str, markup=None) -> None:
+    """Turn the pressed message into `text`; send it anew when it can no longer be edited."""
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest:  # too old to edit ("not modified" never gets here, see LantianBot)
+        await context.bot.send_message(tn.resident.chat_id, text, reply_markup=markup)
+
+
 def _next_in_place(draft, data, toast: str | None = None):
     """Answer the press and turn the pressed message into the next question.
 
@@ -81,11 +92,7 @@ def _next_in_place(draft, data, toast: str | None = None):
             await ask_next(tn, draft, data, context)
             return
         text, markup = render.question(tn.lang, draft.id, data, step, tn.svc.catalog)
-        try:
-            await query.edit_message_text(text, reply_markup=markup)
-        except BadRequest as exc:
-            if "not modified" not in exc.message.lower():  # too old to edit: send it anew
-                await ask_next(tn, draft, data, context)
+        await _replace(tn, query, context, text, markup)
     return talk
 
 
@@ -122,19 +129,17 @@ async def _submit(session, tn: Turn, draft, data, argument: str):
         tn.svc.wake_outbox()
         query = update.callback_query
         await query.answer(t(tn.lang, "intake.thanks_short"))
-        await _drop_keyboard(query)
-        await context.bot.send_message(tn.resident.chat_id, render.submitted(
+        await _replace(tn, query, context, render.submitted(
             tn.lang, submitted.case, data, tn.svc.catalog, submitted.merged))
     return talk
 
 
 async def _cancel(session, tn: Turn, draft, data, argument: str):
-    await session.delete(draft)
+    await delete_draft(session, draft)
 
     async def talk(tn: Turn, update, context) -> None:
         await update.callback_query.answer()
-        await _drop_keyboard(update.callback_query)
-        await context.bot.send_message(tn.resident.chat_id, t(tn.lang, "intake.cancelled"))
+        await _replace(tn, update.callback_query, context, t(tn.lang, "intake.cancelled"))
     return talk
 
 

@@ -80,13 +80,18 @@ def where(lang: str, data: dict[str, Any], catalog: GridCatalog) -> str:
     return " · ".join(parts) if parts else t(lang, "intake.where_unknown")
 
 
+def details(lang: str, data: dict[str, Any], catalog: GridCatalog) -> str:
+    """What the report says: type, place, description, photos, contact."""
+    contact = t(lang, "intake.contact_yes" if data.get("allow_contact") else "intake.contact_no")
+    return t(lang, "intake.details", category=category_label(lang, data.get("category")),
+             where=where(lang, data, catalog), text=data.get("text") or "—",
+             photos=len(data.get("photos", [])), contact=contact)
+
+
 def summary(lang: str, draft_id: int, data: dict[str, Any],
             catalog: GridCatalog) -> tuple[str, InlineKeyboardMarkup]:
     """The summary with 提交 / 修改 / 取消 and the contact toggle."""
-    contact = t(lang, "intake.contact_yes" if data.get("allow_contact") else "intake.contact_no")
-    text = t(lang, "intake.summary", category=category_label(lang, data.get("category")),
-             where=where(lang, data, catalog), text=data.get("text") or "—",
-             photos=len(data.get("photos", [])), contact=contact)
+    text = t(lang, "intake.summary", details=details(lang, data, catalog))
     toggle = t(lang, "intake.toggle_contact_off" if data.get("allow_contact")
                else "intake.toggle_contact_on")
     keyboard = InlineKeyboardMarkup([
@@ -110,7 +115,7 @@ def edit_menu(lang: str, draft_id: int) -> InlineKeyboardMarkup:
 
 def submitted(lang: str, case: Case, data: dict[str, Any], catalog: GridCatalog,
               merged: bool = False) -> str:
-    """The thank-you with the case number and what happens next."""
+    """The receipt: the case number, what happens next, and what was reported."""
     grid = catalog.router.get(case.grid_id)
     key = "intake.submitted_merged" if merged else "intake.submitted"
     deadline = f"{to_local(case.on_site_deadline):%H:%M}" if case.on_site_deadline else "—"
@@ -118,7 +123,7 @@ def submitted(lang: str, case: Case, data: dict[str, Any], catalog: GridCatalog,
              grid=grid.name if grid else t(lang, "intake.duty_desk"))
     if data.get("outside"):
         text += "\n" + t(lang, "intake.submitted_outside")
-    return text
+    return f"{text}\n\n{details(lang, data, catalog)}"
 
 
 def my_reports(lang: str, rows: list[tuple[Report, Case]], catalog: GridCatalog) -> str:

@@ -6,7 +6,7 @@ import logging
 
 from dispatch.catalog import refresh_catalog
 from dispatch.outbox import Outgoing, enqueue
-from dispatch.reports import expired_drafts
+from dispatch.reports import delete_draft, expired_drafts
 from handlers.i18n import t
 from handlers.services import Services
 
@@ -25,7 +25,7 @@ async def expire_drafts(svc: Services) -> int:
                 dedup_key=f"draft-expired:{draft.user_id}:{draft.created_at.timestamp():.6f}",
                 payload={"text": t(lang, "intake.expired_note",
                                    hours=round(svc.intake.draft_ttl.total_seconds() / 3600, 1))}))
-            await session.delete(draft)
+            await delete_draft(session, draft)
     if drafts:
         log.info("expired %d draft(s)", len(drafts))
         svc.wake_outbox()

@@ -1,4 +1,25 @@
-"""Engine and session factory for both backends."""
+"""Engines and sessions for both backends.
+
+Two ways in, one for each kind of work:
+
+- `transaction()`: a session in one read-write transaction, committed on success. Every
+  change goes through it, and so do reads that a change depends on.
+- `sessions()`: read-only sessions for queries that change nothing (figures, lists, the
+  catalogue).
+
+PostgreSQL serves both from one asyncpg engine. SQLite (the embedded default, one process)
+gets two engines on the same file:
+
+- the writer runs statements on the event loop thread (`storage.sqlite_inline`). Writers
+  queue on an asyncio lock, and each transaction starts with `BEGIN IMMEDIATE` under a zero
+  busy timeout, retried asynchronously while another process (an import, a migration)
+  holds the write lock, so no statement ever waits inside the loop;
+- readers use aiosqlite's thread, so a long report (a month's bulletin over a big table)
+  never holds up the loop, with `PRAGMA query_only` so that a write there fails loudly
+  instead of racing the writer.
+
+WAL mode lets the readers and the writer work at the same time.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +28,56 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
 
+from storage import sqlite_inline
+
+# How long a writer keeps retrying while another process holds SQLite's write lock.
+LOCK_WAIT_SECONDS = 30.0
+
+
+class DatabaseLocked(RuntimeError):
+    """Another process held SQLite's write lock for longer than LOCK_WAIT_SECONDS."""
+
+
+def _sqlite_pragmas(engine: AsyncEngine, *extra: str) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
+        cursor = dbapi_conn.cursor()
+        for pragma in ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL",
+                       "PRAGMA synchronous=NORMAL", *extra):
+            cursor.execute(pragma)
+        cursor.close()
+
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine; SQLite gets foreign keys, WAL and a busy timeout."""
+    """The read-write engine: SQLite on the loop thread, or asyncpg."""
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        path = make_url(url).database or ":memory:"
 
-        @event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
+        async def connect() -> sqlite_inline.InlineConnection:
+            return await sqlite_inline.connect(path, busy_timeout_ms=0)
 
+        # Writers take turns on the asyncio lock, so one or two connections are plenty.
+        engine = create_async_engine(url, echo=echo, async_creator=connect,
+                                     pool_size=2, max_overflow=4)
+        _sqlite_pragmas(engine)
         return engine
     return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def create_read_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    """SQLite's read-only engine (aiosqlite, one helper thread per connection)."""
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    _sqlite_pragmas(engine, "PRAGMA busy_timeout=30000", "PRAGMA query_only=ON")
+    return engine
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -39,16 +86,19 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 class Database:
-    """The engine plus its session factory; one per process."""
+    """The engines plus their session factories; one per process."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
         self.engine = create_engine(url, echo=echo)
-        self.sessions = session_factory(self.engine)
-        # SQLite has one writer at a time. Letting transactions queue on its file lock means
-        # busy-handler sleeps (and SQLITE_BUSY when a reader upgrades to a writer), so in
-        # this process writers queue on an asyncio lock instead. SQLite serves one process.
-        self._write_lock = asyncio.Lock() if url.startswith("sqlite") else None
+        sqlite = url.startswith("sqlite")
+        self.read_engine = create_read_engine(url, echo=echo) if sqlite else self.engine
+        self.sessions = session_factory(self.read_engine)
+        self._write_sessions = session_factory(self.engine)
+        # SQLite has one writer at a time: in this process writers queue here (and never
+        # inside SQLite, which would block the loop); other processes are waited for in
+        # `begin_immediate`.
+        self._write_lock = asyncio.Lock() if sqlite else None
 
     @property
     def dialect(self) -> str:
@@ -59,12 +109,34 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on error."""
         if self._write_lock is None:
-            async with self.sessions() as session, session.begin():
+            async with self._write_sessions() as session, session.begin():
                 yield session
             return
-        async with self._write_lock, self.sessions() as session, session.begin():
+        async with self._write_lock, self._write_sessions() as session, session.begin():
+            await begin_immediate(await session.connection())
             yield session
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
+
+
+async def begin_immediate(connection: AsyncConnection) -> None:
+    """Take SQLite's write lock for the transaction `connection` has begun, waiting
+    (asynchronously) while another process holds it; no-op on other backends."""
+    if connection.dialect.name != "sqlite":
+        return
+    raw = (await connection.get_raw_connection()).driver_connection
+    if not isinstance(raw, sqlite_inline.InlineConnection) or raw.in_transaction:
+        return
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + LOCK_WAIT_SECONDS
+    delay = 0.002
+    while not raw.try_begin_immediate():
+        if loop.time() >= deadline:
+            raise DatabaseLocked(
+                f"another process held the database's write lock for {LOCK_WAIT_SECONDS:.0f} s")
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.1)

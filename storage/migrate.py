@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
-from storage.db import Database
+from storage.db import Database, begin_immediate
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -50,6 +50,7 @@ async def upgrade(db: Database, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
     async with db.engine.begin() as conn:
+        await begin_immediate(conn)  # SQLite: wait for (not fail on) another writer
         await conn.run_sync(_upgrade)
 
 

@@ -23,11 +23,12 @@ from bot.emulator import TgUser
 from dispatch.routing import Router
 from storage.db import Database
 from storage.migrate import upgrade
-from tests.e2e.harness import GRIDS, ROSTER, button_data, running_bot
+from tests.bench.residents import report
+from tests.e2e.harness import GRIDS, ROSTER, running_bot
 
 POINTS = 20_000
 RESIDENTS = 60
-UPDATES_PER_REPORT = 4  # location, text, category press, submit press
+UPDATES_PER_REPORT = 4  # text, location, category press, submit press
 
 
 def city(streets: int = 10, communities: int = 10, grids: int = 100) -> Router:
@@ -78,17 +79,7 @@ def routing_us_per_point() -> tuple[float, int, float]:
 
 
 async def _report(bot: Any, user: TgUser, point: tuple[float, float], chat_id: int) -> None:
-    emu = bot.emulator
-    emu.send_location(user, *point)
-    await bot.replies(user.id, 2, timeout=60)
-    emu.send_text(user, "河边有人在烧垃圾和塑料，烟很大")
-    confirm = await bot.reply(user.id, timeout=60)
-    emu.press_button(user, confirm, next(d for d in button_data(confirm)
-                                         if d.endswith(":cat:burning")))
-    summary = await bot.question(user.id, timeout=60)
-    emu.press_button(user, summary, next(d for d in button_data(summary)
-                                         if d.endswith(":submit")))
-    await bot.reply(user.id, timeout=60, predicate=lambda m: "举报已受理" in (m.get("text") or ""))
+    await report(bot, user, point, "河边有人在烧垃圾和塑料，烟很大")
 
 
 async def report_to_dispatch(residents: int = RESIDENTS) -> tuple[float, int]:

@@ -7,6 +7,7 @@ answer in a chat, press a button of the bot's last message.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ GRIDS = EXAMPLES / "baiyang.geojson"
 ROSTER = EXAMPLES / "roster.csv"
 ZHANG = TgUser(1001, "张", "三", language_code="zh-hans")
 ALICE = TgUser(1002, "Alice", "Smith", language_code="en")
+CASE_NUMBER = re.compile(r"\b\d{8}-\d{4}\b")
 
 
 def settings_for(emulator: BotApiEmulator, db_url: str, media_dir: Path,
@@ -199,18 +201,25 @@ async def running_bot(db_url: str, tmp: Path, *, start: datetime | None = None,
 
 async def file_report(bot: BotHarness, user: TgUser, point: tuple[float, float], text: str,
                       category: str, photo: bool = False) -> dict:
-    """A resident reports `text` at `point` and submits; returns the bot's thank-you."""
+    """A resident reports `text` at `point` and submits; returns the receipt (the summary,
+    edited in place into the case number and what happens next)."""
     emu = bot.emulator
     if photo:
         emu.send_photo(user)
         await bot.reply(user.id)
     emu.send_location(user, *point)
-    await bot.replies(user.id, 2)
+    await bot.reply(user.id)
     emu.send_text(user, text)
     question = await bot.reply(user.id)
     await bot.press(user, question, next(d for d in button_data(question)
                                          if d.endswith(f":cat:{category}")))
     summary = await bot.question(user.id)
+    return await submit_summary(bot, user, summary)
+
+
+async def submit_summary(bot: BotHarness, user: TgUser, summary: dict) -> dict:
+    """Press 提交 on `summary` and return the receipt it turns into."""
     await bot.press_action(user, summary, "submit")
-    return await bot.reply(user.id, predicate=lambda m: "number" in m["text"] or "编号" in m["text"]
-                           or "工单" in m["text"])
+    [receipt] = await bot.edits(user.id, predicate=lambda m: CASE_NUMBER.search(
+        m.get("text") or "") is not None)
+    return receipt

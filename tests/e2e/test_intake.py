@@ -11,7 +11,16 @@ from sqlalchemy import select
 
 from bot.demo import point_in
 from storage.models import Case, Draft, Report, ReportPhoto
-from tests.e2e.harness import ALICE, GRIDS, ROSTER, ZHANG, button_data, buttons, running_bot
+from tests.e2e.harness import (
+    ALICE,
+    GRIDS,
+    ROSTER,
+    ZHANG,
+    button_data,
+    buttons,
+    running_bot,
+    submit_summary,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
@@ -35,27 +44,33 @@ async def draft_of(bot, user_id: int) -> Draft | None:
 
 async def submit(bot, user, summary: dict) -> dict:
     assert "提交" in "".join(buttons(summary)) or "Submit" in "".join(buttons(summary))
-    await bot.press_action(user, summary, "submit")
-    return await bot.reply(user.id)
+    return await submit_summary(bot, user, summary)
 
 
-async def test_photo_first_then_category_then_location(db_url: str, tmp_path: Path) -> None:
+def asks_location(message: dict) -> bool:
+    keyboard = (message.get("reply_markup") or {}).get("keyboard") or [[{}]]
+    return keyboard[0][0].get("request_location") is True
+
+
+async def test_photo_first_then_location_then_category(db_url: str, tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
         bot.emulator.send_photo(ZHANG)
-        question = await bot.reply(ZHANG.id)
-        assert "照片已收到（1/5）" in question["text"] and "请选择问题类型" in question["text"]
-        await bot.press(ZHANG, question, next(d for d in button_data(question) if "fireworks" in d))
-        ask_location = await bot.question(ZHANG.id)
-        keyboard = ask_location["reply_markup"]["keyboard"]
-        assert keyboard[0][0]["request_location"] is True
+        ask = await bot.reply(ZHANG.id)
+        assert "照片已收到（1/5）" in ask["text"] and "请发送位置" in ask["text"]
+        assert asks_location(ask)
         latitude, longitude = await point_in(bot.db, "wx-by-bm-01")
         bot.emulator.send_location(ZHANG, latitude, longitude)
-        ack, summary = await bot.replies(ZHANG.id, 2)
-        assert "白马第一网格" in ack and ack["reply_markup"] == {"remove_keyboard": True} or \
-            "白马第一网格" in ack["text"]
+        question = await bot.reply(ZHANG.id)  # one message: the place, then the next question
+        assert "位置已收到：白马第一网格" in question["text"]
+        assert "请选择问题类型" in question["text"]
+        await bot.press(ZHANG, question, next(d for d in button_data(question) if "fireworks" in d))
+        summary = await bot.question(ZHANG.id)
+        assert summary["message_id"] == question["message_id"]  # the question became the summary
         assert "烟花爆竹" in summary["text"] and "照片：1 张" in summary["text"]
-        thanks = await submit(bot, ZHANG, summary)
-        assert "编号 20261123-0001" in thanks["text"]
+        receipt = await submit(bot, ZHANG, summary)
+        assert receipt["message_id"] == question["message_id"]
+        assert "编号 20261123-0001" in receipt["text"] and "烟花爆竹" in receipt["text"]
+        assert not (receipt.get("reply_markup") or {}).get("inline_keyboard")
         [(report, case)] = await reports_of(bot, ZHANG.id)
         assert case.state == "dispatched" and case.category == "fireworks"
         assert report.location_source == "gps" and not report.allow_contact
@@ -72,8 +87,8 @@ async def test_location_first_then_text_guess(db_url: str, tmp_path: Path) -> No
     async with town(db_url, tmp_path) as bot:
         latitude, longitude = await point_in(bot.db, "wx-by-xh-02")
         bot.emulator.send_location(ZHANG, latitude, longitude)
-        ack, question = await bot.replies(ZHANG.id, 2)
-        assert "新华" in ack["text"] and "请选择问题类型" in question["text"]
+        question = await bot.reply(ZHANG.id)
+        assert "新华" in question["text"] and "请选择问题类型" in question["text"]
         bot.emulator.send_text(ZHANG, "田里有人在烧秸秆，烟很大")
         confirm = await bot.reply(ZHANG.id)
         assert "焚烧" in confirm["text"] and "对吗" in confirm["text"]
@@ -85,14 +100,24 @@ async def test_location_first_then_text_guess(db_url: str, tmp_path: Path) -> No
         assert case.category == "burning" and report.text == "田里有人在烧秸秆，烟很大"
 
 
+async def test_text_first_is_noted_and_the_place_asked(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        [ask] = await bot.say(ZHANG, "有人在烧垃圾，烟很大")
+        assert "描述已记下" in ask["text"] and asks_location(ask)
+        bot.emulator.send_location(ZHANG, *await point_in(bot.db, "wx-by-bm-02"))
+        confirm = await bot.reply(ZHANG.id)
+        assert "白马" in confirm["text"] and "焚烧" in confirm["text"] and "对吗" in confirm["text"]
+
+
 async def test_place_named_in_text_is_confirmed(db_url: str, tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
         bot.emulator.send_text(ZHANG, "墨斗社区那边有人烧垃圾，烟熏得受不了")
-        confirm = await bot.reply(ZHANG.id)
-        await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "burning" in d))
-        place = await bot.question(ZHANG.id)
+        place = await bot.reply(ZHANG.id)
         assert "墨斗" in place["text"] and "吗" in place["text"]
         await bot.press_action(ZHANG, place, "place:yes")
+        confirm = await bot.question(ZHANG.id)
+        assert confirm["message_id"] == place["message_id"] and "焚烧" in confirm["text"]
+        await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "burning" in d))
         summary = await bot.question(ZHANG.id)
         await submit(bot, ZHANG, summary)
         [(report, case)] = await reports_of(bot, ZHANG.id)
@@ -103,28 +128,26 @@ async def test_place_named_in_text_is_confirmed(db_url: str, tmp_path: Path) -> 
 async def test_place_denied_asks_for_location(db_url: str, tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
         bot.emulator.send_text(ZHANG, "墨斗社区有人放鞭炮")
-        confirm = await bot.reply(ZHANG.id)
-        await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "fireworks" in d))
-        place = await bot.question(ZHANG.id)
+        place = await bot.reply(ZHANG.id)
         await bot.press_action(ZHANG, place, "place:no")
         ask = await bot.question(ZHANG.id)
-        assert ask["reply_markup"]["keyboard"][0][0]["request_location"] is True
+        assert asks_location(ask)
 
 
 async def test_venue_and_allow_contact_in_english(db_url: str, tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
         latitude, longitude = await point_in(bot.db, "wx-by-fy")
         bot.emulator.send_venue(ALICE, latitude, longitude, "丰益农贸市场", "柏杨街道丰益路")
-        ack, question = await bot.replies(ALICE.id, 2)
-        assert ack["text"].startswith("📍 Location received") and "What kind" in question["text"]
+        question = await bot.reply(ALICE.id)
+        assert question["text"].startswith("📍 Location received") and "What kind" in question["text"]
         await bot.press(ALICE, question, next(d for d in button_data(question) if "dust" in d))
         summary = await bot.question(ALICE.id)
         assert "丰益农贸市场" in summary["text"] and "anonymous" in summary["text"]
         await bot.press_action(ALICE, summary, "contact")
         [edited] = await bot.edits(ALICE.id, predicate=lambda m: "Contact:" in m.get("text", ""))
         assert "may contact me" in edited["text"]
-        thanks = await submit(bot, ALICE, bot.emulator.message(ALICE.id, summary["message_id"]))
-        assert thanks["text"].startswith("✅ Report received, number")
+        receipt = await submit(bot, ALICE, bot.emulator.message(ALICE.id, summary["message_id"]))
+        assert receipt["text"].startswith("✅ Report received, number")
         [(report, _)] = await reports_of(bot, ALICE.id)
         assert report.allow_contact and report.reporter_name == "Alice Smith"
         assert report.location_source == "venue"
@@ -178,7 +201,7 @@ async def test_expired_draft_is_cleared_with_a_note_and_its_buttons_refused(
     from schedules.sweeper import expire_drafts
 
     async with town(db_url, tmp_path) as bot:
-        bot.emulator.send_photo(ZHANG)
+        bot.emulator.send_location(ZHANG, *await point_in(bot.db, "wx-by-bm-01"))
         question = await bot.reply(ZHANG.id)
         bot.clock.advance(timedelta(hours=2, minutes=1))
         assert await expire_drafts(bot.svc) == 1
@@ -190,16 +213,30 @@ async def test_expired_draft_is_cleared_with_a_note_and_its_buttons_refused(
         assert await draft_of(bot, ZHANG.id) is None
 
 
+async def test_an_expired_draft_is_replaced_with_a_note(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_photo(ZHANG)
+        await bot.reply(ZHANG.id)
+        bot.clock.advance(timedelta(hours=3))  # expired, the sweeper has not run yet
+        bot.emulator.send_photo(ZHANG)
+        fresh = await bot.reply(ZHANG.id)
+        assert "超过时限" in fresh["text"] and "照片已收到（1/5）" in fresh["text"]
+        draft = await draft_of(bot, ZHANG.id)
+        assert len(draft.data["photos"]) == 1
+
+
 async def test_restart_in_the_middle_of_a_draft_loses_nothing(db_url: str, tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
         bot.emulator.send_photo(ZHANG, caption="工地渣土车撒漏，满街扬尘")
-        question = await bot.reply(ZHANG.id)
+        ask = await bot.reply(ZHANG.id)
+        assert asks_location(ask)
         await bot.restart()
-        await bot.press(ZHANG, question, next(d for d in button_data(question) if "dust" in d))
-        await bot.question(ZHANG.id)
         latitude, longitude = await point_in(bot.db, "wx-by-bm-02")
         bot.emulator.send_location(ZHANG, latitude, longitude)
-        _, summary = await bot.replies(ZHANG.id, 2)
+        confirm = await bot.reply(ZHANG.id)
+        assert "扬尘" in confirm["text"] and "对吗" in confirm["text"]
+        await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "dust" in d))
+        summary = await bot.question(ZHANG.id)
         assert "照片：1 张" in summary["text"] and "渣土车" in summary["text"]
         await submit(bot, ZHANG, summary)
         assert len(await reports_of(bot, ZHANG.id)) == 1
@@ -208,6 +245,8 @@ async def test_restart_in_the_middle_of_a_draft_loses_nothing(db_url: str, tmp_p
 async def test_second_report_before_the_first_is_finished(db_url: str, tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
         bot.emulator.send_photo(ZHANG)
+        await bot.reply(ZHANG.id)
+        bot.emulator.send_location(ZHANG, *await point_in(bot.db, "wx-by-bm-01"))
         old_question = await bot.reply(ZHANG.id)
         [offer] = await bot.say(ZHANG, "/report")
         assert "未提交" in offer["text"]
@@ -215,9 +254,9 @@ async def test_second_report_before_the_first_is_finished(db_url: str, tmp_path:
         fresh = await bot.reply(ZHANG.id)
         assert "顺序随意" in fresh["text"]
         draft = await draft_of(bot, ZHANG.id)
-        assert draft.data["photos"] == []
+        assert draft.data["photos"] == [] and draft.data["latitude"] is None
         # The old draft's buttons belong to a draft that was replaced in place: same id, but
-        # pressing them only re-applies a category, which is harmless and answered.
+        # pressing them only applies a category, which is harmless and answered.
         press = await bot.press(ZHANG, old_question, button_data(old_question)[0])
         assert bot.answers(press)
 
@@ -271,11 +310,12 @@ async def test_submit_before_complete_asks_for_what_is_missing(db_url: str,
                                                               tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
         bot.emulator.send_photo(ZHANG)
-        question = await bot.reply(ZHANG.id)
+        await bot.reply(ZHANG.id)
         draft = await draft_of(bot, ZHANG.id)
+        question = bot.emulator.sent(ZHANG.id)[-1]
         await bot.press(ZHANG, question, f"rp:{draft.id}:submit", forged=True)
         again = await bot.question(ZHANG.id)
-        assert "请选择问题类型" in again["text"]
+        assert "请发送位置" in again["text"] and asks_location(again)
         assert await reports_of(bot, ZHANG.id) == []
 
 
@@ -333,6 +373,6 @@ async def test_a_late_answer_to_a_press_does_not_hide_the_result(db_url: str,
             "Bad Request: query is too old and response timeout expired or query ID is invalid"))
         bot.emulator.press_button(ZHANG, summary, next(d for d in button_data(summary)
                                                         if d.endswith(":submit")))
-        thanks = await bot.reply(ZHANG.id)
-        assert "编号 20261123-0001" in thanks["text"]
+        [receipt] = await bot.edits(ZHANG.id, predicate=lambda m: "编号" in m.get("text", ""))
+        assert "编号 20261123-0001" in receipt["text"]
         assert len(await reports_of(bot, ZHANG.id)) == 1

@@ -42,7 +42,7 @@ async def _report(emu: BotApiEmulator, point: tuple[float, float]) -> None:
         return not m["method"].startswith("edit")
 
     emu.send_location(ZHANG, *point)
-    await emu.wait_for(new, chat_id=ZHANG.id, count=2, timeout=30)
+    await emu.wait_for(new, chat_id=ZHANG.id, timeout=30)
     emu.send_text(ZHANG, "河边有人烧垃圾")
     [confirm] = await emu.wait_for(new, chat_id=ZHANG.id, timeout=30)
     emu.press_button(ZHANG, confirm, next(b["callback_data"] for row in confirm[
