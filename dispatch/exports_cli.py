@@ -90,7 +90,7 @@ async def run(argv: list[str], settings: Any) -> int:
         def label(key: str) -> str:
             return t(args.lang, key)
 
-        async with db.sessions() as session:
+        async with db.report_sessions() as session:
             data = await collect(session, router, scope, period, Clock().now(), label)
         writer = write_xlsx if suffix == ".xlsx" else write_csv
         await asyncio.to_thread(writer, data, args.out, label)

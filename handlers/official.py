@@ -48,7 +48,7 @@ async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if request is None:
         return
     svc, now = gate.svc, gate.svc.clock.now()
-    async with svc.db.sessions() as session:
+    async with svc.db.report_sessions() as session:
         figures = await status_figures(session, svc.catalog.router, request.scope,
                                        request.period, now)
     await update.effective_message.reply_text(
@@ -63,7 +63,7 @@ async def send_chart(update: Update, gate: Gate, request: FigureRequest) -> None
     """Render the chart of a request in a thread and send it to the chat as a photo."""
     svc, now = gate.svc, gate.svc.clock.now()
     shown = chart_period(request.period)
-    async with svc.db.sessions() as session:
+    async with svc.db.report_sessions() as session:
         series = await daily_series(session, request.scope, shown, now)
     from dispatch.figures_chart import render_chart  # matplotlib: imported on first use
 
@@ -126,7 +126,7 @@ async def overdue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     svc, now = gate.svc, gate.svc.clock.now()
     router = svc.catalog.router
-    async with svc.db.sessions() as session:
+    async with svc.db.report_sessions() as session:
         items = await overdue_cases(session, request.scope, now)
         items = [await with_duty(session, item, now, router) for item in items]
     for text in render_overdue(gate.lang, request.scope, items, router, now):

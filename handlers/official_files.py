@@ -43,7 +43,7 @@ async def bulletin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     config = officials_config(svc.settings)
     scope = scope_for(svc.catalog.router, list(allowed.access.grid_ids))
     chat_id = update.effective_chat.id
-    async with svc.db.sessions() as session:
+    async with svc.db.report_sessions() as session:
         if period.kind == "month":
             composed = await compose_bulletin(session, svc.catalog.router, scope, period, now,
                                               config, lang)
@@ -72,7 +72,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     def label(key: str) -> str:
         return t(lang, key)
 
-    async with svc.db.sessions() as session:
+    async with svc.db.report_sessions() as session:
         data = await collect(session, svc.catalog.router, request.scope, request.period, now,
                              label, officials_config(svc.settings).weights)
     codes = "-".join(root.code for root in request.scope.roots)

@@ -93,7 +93,7 @@ async def _send(svc: Services, config: OfficialsConfig, due: Due, chat_id: int,
     router = svc.catalog.router
     scope = scope_for(router, grid_ids)
     now = svc.clock.now()
-    async with svc.db.sessions() as session:
+    async with svc.db.report_sessions() as session:
         if due.kind == "bulletin":
             composed = await compose_bulletin(session, router, scope, due.period, now, config,
                                               DEFAULT_LANGUAGE)

@@ -48,24 +48,28 @@ async def measure(url: str, tmp: Path, residents: int = RESIDENTS,
     async with running_bot(url, tmp, grids=GRIDS, roster=ROSTER, sections=sections) as bot:
         points = await town_points(bot.db, residents * rounds + 1)
         await report(bot, TgUser(8_999_999, "预热"), points[-1], text_of(0), photo_of(0))
-        rates = []
+        rates: list[float] = []
+        cpu_ms: list[float] = []
         for wave in range(rounds):
             people = [TgUser(9_000_000 + wave * residents + i, f"居民{i}")
                       for i in range(residents)]
             seeds = [person.id for person in people]
             photos = [photo_of(seed) for seed in seeds]
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             await asyncio.gather(*(
                 report(bot, person, points[wave * residents + i], text_of(seed), photo)
                 for i, (person, seed, photo) in enumerate(zip(people, seeds, photos,
                                                               strict=True))))
             rates.append(residents * UPDATES_PER_REPORT / (time.perf_counter() - started))
+            cpu_ms.append((time.process_time() - cpu) * 1000 / (residents * UPDATES_PER_REPORT))
         await bot.outbox_idle(timeout=120)
         async with bot.db.sessions() as session:
             stored = {
                 "reports": await session.scalar(select(func.count(Report.id))) - 1,
                 "photos": await session.scalar(select(func.count(ReportPhoto.sha256))) - 1,
                 "cases": await session.scalar(select(func.count(Case.id))),
+                "cpu_us": round(sorted(cpu_ms)[len(cpu_ms) // 2] * 1000),
+                "cpu_us_min": round(min(cpu_ms) * 1000),
             }
     rates.sort()
     return rates[len(rates) // 2], stored
@@ -99,7 +103,8 @@ async def _drop_pg(url: str) -> None:
 
 def _note(stored: dict[str, int], rate: float, baseline: float | None) -> str:
     note = (f"{RESIDENTS} residents at once, median of {ROUNDS} waves; {stored['reports']} "
-            f"reports, {stored['photos']} photos kept, {stored['cases']} cases")
+            f"reports, {stored['photos']} photos kept, {stored['cases']} cases; "
+            f"{stored['cpu_us']} µs CPU per update")
     if baseline:
         note += f"; {rate / baseline:.2f} × echo (target ≥ 0.6)"
     return note

@@ -1,0 +1,118 @@
+"""The three ways into the database: writers take turns, readers never write, and SQLite's
+writer waits for another process without ever blocking the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from storage import db as db_module
+from storage.counters import next_case_number
+from storage.db import Database, DatabaseLocked
+from storage.models import CaseNumberCounter, Person
+
+
+async def test_concurrent_writers_all_land(db: Database) -> None:
+    async def bump(i: int) -> str:
+        async with db.transaction() as session:
+            return await next_case_number(session, date(2026, 2, 16))
+
+    numbers = await asyncio.gather(*(bump(i) for i in range(60)))
+    assert sorted(numbers) == [f"20260216-{n:04d}" for n in range(1, 61)]
+    async with db.sessions() as session:
+        last = await session.scalar(select(CaseNumberCounter.last))
+    assert last == 60
+
+
+async def test_a_failed_transaction_leaves_nothing(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:
+            session.add(Person(telegram_id=1, name="甲"))
+            await session.flush()
+            raise RuntimeError("boom")
+    for sessions in (db.sessions, db.report_sessions):
+        async with sessions() as session:
+            assert await session.scalar(select(func.count(Person.id))) == 0
+
+
+async def test_readers_see_commits_and_refuse_writes_on_sqlite(db: Database) -> None:
+    async with db.transaction() as session:
+        session.add(Person(telegram_id=2, name="乙"))
+    for sessions in (db.sessions, db.report_sessions):
+        async with sessions() as session:
+            assert await session.scalar(select(Person.name).where(Person.telegram_id == 2)) == "乙"
+            if db.dialect == "sqlite":
+                with pytest.raises(OperationalError, match="readonly|read-only|query_only"):
+                    await session.execute(update(Person).values(name="丙"))
+
+
+async def test_a_quick_read_does_not_wait_for_an_open_write(db: Database) -> None:
+    async with db.transaction() as writer:
+        writer.add(Person(telegram_id=3, name="丁"))
+        await writer.flush()
+        async with db.sessions() as reader:  # WAL: the reader sees the last commit
+            assert await reader.scalar(select(func.count(Person.id))) == 0
+    async with db.sessions() as reader:
+        assert await reader.scalar(select(func.count(Person.id))) == 1
+
+
+def _path(db: Database) -> str:
+    return make_url(db.url).database
+
+
+async def test_sqlite_writer_waits_for_another_process_without_blocking_the_loop(
+        db: Database) -> None:
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite's file lock")
+    other = sqlite3.connect(_path(db), isolation_level=None)  # as another process would
+    other.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    async def write() -> None:
+        async with db.transaction() as session:
+            session.add(Person(telegram_id=4, name="戊"))
+
+    tick_task = asyncio.create_task(ticker())
+    writer = asyncio.create_task(write())
+    await asyncio.sleep(0.3)
+    assert not writer.done()  # still waiting for the lock...
+    assert ticks >= 10  # ...while the loop kept running
+    other.execute("COMMIT")
+    await asyncio.wait_for(writer, timeout=5)
+    tick_task.cancel()
+    other.close()
+    async with db.sessions() as session:
+        assert await session.scalar(select(Person.name).where(Person.telegram_id == 4)) == "戊"
+
+
+async def test_sqlite_writer_gives_up_after_the_lock_wait(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite's file lock")
+    monkeypatch.setattr(db_module, "LOCK_WAIT_SECONDS", 0.2)
+    other = sqlite3.connect(_path(db), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DatabaseLocked):
+            async with db.transaction() as session:
+                session.add(Person(telegram_id=5, name="己"))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    # The lock is free again and the writer works (nothing was left half open).
+    async with db.transaction() as session:
+        session.add(Person(telegram_id=5, name="己"))
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count(Person.id))) == 1
