@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from types import TracebackType
@@ -35,6 +36,24 @@ from storage.db import Database
 from storage.migrate import current_revision, head_revision
 
 log = logging.getLogger(__name__)
+
+
+# The cyclic garbage collector, tuned for a long-running bot (measured on the intake
+# benchmark: about a fifth of the bot's CPU went into collections with Python's defaults).
+# Every update allocates thousands of short-lived objects (Telegram objects, ORM states), so
+# the default young-generation threshold of 700 allocations runs a collection many times
+# per update; and each full collection walked the half a million objects that live as long
+# as the process (jieba's dictionary, the grid polygons, the modules). After start-up those
+# are frozen out of the collector's reach and the young generation collects every 10,000
+# allocations (memory stays flat: it is refcounting that frees nearly everything).
+GC_THRESHOLD = (10_000, 10, 10)
+
+
+def tune_gc() -> None:
+    """Freeze what start-up loaded and collect less often (see GC_THRESHOLD)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
 
 
 class NotMigrated(RuntimeError):
@@ -108,6 +127,7 @@ class BotRuntime:
             )
         await application.start()
         self._menus = asyncio.create_task(self._audience_menus(), name="audience-menus")
+        tune_gc()
         log.info("bot @%s running (%s)", application.bot.username,
                  "webhook" if self.settings.webhook_url else "polling")
 
@@ -186,6 +206,8 @@ class BotRuntime:
             self.application = None
         if self._own_db:
             await self.db.dispose()
+        # What this runtime loaded may be garbage now (a test process starts many bots).
+        gc.unfreeze()
 
     async def __aenter__(self) -> BotRuntime:
         try:

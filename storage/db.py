@@ -118,7 +118,7 @@ class Database:
         sqlite = url.startswith("sqlite")
         self.read_engine = create_read_engine(url, echo=echo) if sqlite else self.engine
         self.report_engine = create_report_engine(url, echo=echo) if sqlite else self.engine
-        self.sessions = session_factory(self.read_engine)
+        self._read_sessions = session_factory(self.read_engine)
         self.report_sessions = session_factory(self.report_engine)
         self._write_sessions = session_factory(self.engine)
         # SQLite has one writer at a time: in this process writers queue here (and never
@@ -130,6 +130,22 @@ class Database:
     def dialect(self) -> str:
         """`sqlite` or `postgresql`."""
         return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def sessions(self) -> AsyncIterator[AsyncSession]:
+        """A read-only session for quick queries."""
+        if self._write_lock is None:
+            async with self._read_sessions() as session:
+                yield session
+            return
+        # Closed directly, as in transaction(): statements here never suspend, and the
+        # connection is back in the pool at once instead of two loop turns later (under
+        # load, sessions closing late exhausted the pool and queued the next readers).
+        session = self._read_sessions()
+        try:
+            yield session
+        finally:
+            await session.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
