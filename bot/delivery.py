@@ -64,7 +64,8 @@ class OutboxWorker:
         self._wake.set()
 
     def start(self) -> None:
-        """Run in the background."""
+        """Run in the background (again, after a stop)."""
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name="outbox-worker")
 
     async def stop(self) -> None:

@@ -47,10 +47,16 @@ log = logging.getLogger(__name__)
 # are frozen out of the collector's reach and the young generation collects every 10,000
 # allocations (memory stays flat: it is refcounting that frees nearly everything).
 GC_THRESHOLD = (10_000, 10, 10)
+_gc_tuned = False
 
 
 def tune_gc() -> None:
-    """Freeze what start-up loaded and collect less often (see GC_THRESHOLD)."""
+    """Freeze what start-up loaded and collect less often (see GC_THRESHOLD); once per
+    process (a test process starts hundreds of bots, and a full collection is not free)."""
+    global _gc_tuned
+    if _gc_tuned:
+        return
+    _gc_tuned = True
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLD)
@@ -206,8 +212,6 @@ class BotRuntime:
             self.application = None
         if self._own_db:
             await self.db.dispose()
-        # What this runtime loaded may be garbage now (a test process starts many bots).
-        gc.unfreeze()
 
     async def __aenter__(self) -> BotRuntime:
         try:

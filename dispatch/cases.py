@@ -158,6 +158,15 @@ async def reports_of(session: AsyncSession, case_id: int) -> list[Report]:
     return list(rows.scalars())
 
 
+async def case_texts(session: AsyncSession, case_id: int, limit: int = 50) -> list[str]:
+    """The descriptions of a case's reports, oldest first (the card shows only the first
+    few hundred characters of them, so `limit` reports are plenty)."""
+    rows = await session.execute(
+        select(Report.text).where(Report.case_id == case_id, Report.text.is_not(None))
+        .order_by(Report.id).limit(limit))
+    return [text for text in rows.scalars() if text]
+
+
 async def first_media(session: AsyncSession, reports: list[Report]) -> tuple[str, str] | None:
     """(file id, kind) of the first picture of these reports, if any."""
     if not reports:

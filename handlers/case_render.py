@@ -69,10 +69,10 @@ def duty_names(duty: Duty, html: bool = True) -> str:
     return "、".join(mention(m) if html else escape(m.name) for m in duty.members)
 
 
-def case_text(case: Case, grid: GridNode | None, duty: Duty | None, reports: list[Report],
+def case_text(case: Case, grid: GridNode | None, duty: Duty | None, texts: list[str],
               sla: SlaRules, router: Router, lang: str = GROUP_LANG,
               status_lines: list[str] | None = None) -> str:
-    """The case card posted in the patrol chat."""
+    """The case card posted in the patrol chat (`texts`: what the reporters wrote)."""
     lines = [t(lang, "case.header", icon=CATEGORY_ICONS.get(case.category, ""),
                category=escape(category(lang, case)), number=case.number)]
     place = f" · {escape(case.address_text)}" if case.address_text else ""
@@ -91,7 +91,6 @@ def case_text(case: Case, grid: GridNode | None, duty: Duty | None, reports: lis
     if duty is not None:
         lines.append(t(lang, "case.on_duty", names=duty_names(duty)) if duty.members
                      else t(lang, "case.nobody_on_duty"))
-    texts = [r.text for r in reports if r.text]
     if texts:  # cut before escaping, never through an entity like &amp;
         joined = " / ".join(texts)
         cut = joined if len(joined) <= DESCRIPTION_LIMIT else joined[:DESCRIPTION_LIMIT] + "…"

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from html import escape
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.cases import CaseContext, first_media, reports_of
+from dispatch.cases import CaseContext, case_texts, first_media, reports_of
 from dispatch.duty import Duty, Member, all_hands, assignee_of, on_duty
 from dispatch.outbox import Outgoing, enqueue
 from dispatch.routing import GridNode
@@ -38,14 +39,16 @@ class OutboxNotifier:
 
     async def _send(self, session: AsyncSession, chat_id: int, method: str, payload: dict,
                     case: Case | None, purpose: str, edit_of: int | None = None,
-                    dedup_key: str | None = None) -> int | None:
+                    dedup_key: str | None = None, coalesce: bool = False) -> int | None:
         return await enqueue(session, Outgoing(chat_id=chat_id, method=method, payload=payload,
                                                case_id=case.id if case else None, purpose=purpose,
-                                               edit_of=edit_of, dedup_key=dedup_key))
+                                               edit_of=edit_of, dedup_key=dedup_key,
+                                               coalesce=coalesce))
 
     async def dispatched(self, session: AsyncSession, case: Case, grid: GridNode, chat_id: int,
                          duty: Duty, reports: list[Report]) -> None:
-        text = render.case_text(case, grid, duty, reports, self.svc.sla, self.svc.catalog.router)
+        text = render.case_text(case, grid, duty, [r.text for r in reports if r.text],
+                                self.svc.sla, self.svc.catalog.router)
         markup = render.buttons(case)
         media = await first_media(session, reports)
         if media and render.plain_length(text) <= render.CAPTION_LIMIT:
@@ -66,35 +69,38 @@ class OutboxNotifier:
     async def merged(self, session: AsyncSession, case: Case, report: Report) -> None:
         if case.dispatch_chat_id is None:
             return
+        # Coalesced: while the last count still waits, the newest one replaces it.
         await self._send(session, case.dispatch_chat_id, "sendMessage", {
             "text": t(GROUP, "case.merged", number=case.number, count=case.report_count)},
-            case, "merged")
+            case, "merged", coalesce=True)
         await self.refresh(session, case, await assignee_of(session, case))
 
     async def refresh(self, session: AsyncSession, case: Case, assignee: Member | None,
                       transferred_to: GridNode | None = None) -> None:
         if case.dispatch_outbox_id is None or case.dispatch_chat_id is None:
             return
-        original = await session.get(OutboxMessage, case.dispatch_outbox_id)
+        original_method = await session.scalar(
+            select(OutboxMessage.method).where(OutboxMessage.id == case.dispatch_outbox_id))
         grid = self.svc.catalog.router.get(case.grid_id)
-        reports = await reports_of(session, case.id)
+        texts = await case_texts(session, case.id)
         lines = render.status_lines(case, assignee, self.svc.sla, transferred_to)
         duty = None
         if transferred_to is None and case.state in (CaseState.DISPATCHED, CaseState.REOPENED):
             now = self.svc.clock.now()
             duty = await on_duty(session, case.grid_id, now, self.svc.catalog.router,
                                  all_hands=all_hands(self.svc.windows, now, case.category))
-        text = render.case_text(case, grid, duty, reports, self.svc.sla, self.svc.catalog.router,
+        text = render.case_text(case, grid, duty, texts, self.svc.sla, self.svc.catalog.router,
                                 status_lines=lines)
         markup = None if transferred_to is not None else render.buttons(case)
         payload: dict = {"parse_mode": "HTML", "reply_markup": markup or {"inline_keyboard": []}}
-        if original is not None and original.method in ("sendPhoto", "sendDocument"):
+        if original_method in ("sendPhoto", "sendDocument"):
             text = render.fit_caption(text)
             method, payload["caption"] = "editMessageCaption", text
         else:
             method, payload["text"] = "editMessageText", text
+        # Coalesced: only the newest state of the card matters.
         await self._send(session, case.dispatch_chat_id, method, payload, case, "refresh",
-                         edit_of=case.dispatch_outbox_id)
+                         edit_of=case.dispatch_outbox_id, coalesce=True)
 
     async def residents(self, session: AsyncSession, case: Case, event: str) -> None:
         for report in await reports_of(session, case.id):

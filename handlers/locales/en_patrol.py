@@ -36,7 +36,7 @@ MESSAGES: dict[str, str] = {
     'case.reason.address_unclear': 'address unclear',
     'case.reason.duplicate': 'duplicate report',
     'case.reason.other': 'other reason',
-    'case.merged': '➕1 report: case {number} now has {count} reports.',
+    'case.merged': '➕ More reports: case {number} now has {count} reports.',
     'case.refused.not_allowed': 'Only patrol members of this grid or leaders above it can act on this case.',
     'case.refused.not_assignee': '{name} took this case; only they or a leader can go on with it.',
     'case.refused.stale': 'Case {number} is now: {state}. This button no longer applies.',

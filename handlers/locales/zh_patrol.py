@@ -36,7 +36,7 @@ MESSAGES: dict[str, str] = {
     'case.reason.address_unclear': '地址不详',
     'case.reason.duplicate': '重复举报',
     'case.reason.other': '其他原因',
-    'case.merged': '➕1 举报：工单 {number} 现有 {count} 人举报。',
+    'case.merged': '➕ 新举报：工单 {number} 现有 {count} 人举报。',
     'case.refused.not_allowed': '只有本网格的网格员或上级网格长可以操作这个工单。',
     'case.refused.not_assignee': '这个工单已由 {name} 接单，只有接单人或网格长可以继续操作。',
     'case.refused.stale': '工单 {number} 当前状态：{state}，这个按钮已失效。',

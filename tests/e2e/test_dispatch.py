@@ -103,6 +103,34 @@ async def _geometry(bot, code: str) -> dict:
         return await session.scalar(select(Grid.geometry).where(Grid.code == code))
 
 
+async def test_a_storm_of_duplicates_reaches_the_patrol_chat_as_one_count_and_one_edit(
+        db_url: str, tmp_path: Path) -> None:
+    """New Year's Eve: while Telegram holds the group's messages back, five more residents
+    report the same fireworks. The chat then gets one count and one card edit, not ten."""
+    async with town(db_url, tmp_path) as bot:
+        lat, lon = await point_in(bot.db, "wx-by-bm-01")
+        await file_report(bot, ZHANG, (lat, lon), "小区里有人放鞭炮", "fireworks")
+        card = await card_in(bot, "wx-by-bm-01")
+        await bot.outbox_idle()
+        chat_id = bot.chats["wx-by-bm-01"].id
+        before = len(bot.emulator.sent(chat_id))
+        await bot.runtime.worker.stop()  # nothing leaves while the storm comes in
+        for i in range(5):
+            neighbour = TgUser(2000 + i, f"邻居{i}")
+            receipt = await file_report(bot, neighbour, (lat + 0.0002 * i, lon),
+                                        "又在放鞭炮了", "fireworks")
+            assert "并入工单 20261123-0001" in receipt["text"]
+        bot.runtime.worker.start()
+        await bot.outbox_idle()
+        counts = await bot.replies(chat_id, predicate=lambda m: "➕" in (m.get("text") or ""))
+        assert "6 人举报" in counts[0]["text"]
+        edited = await card_edit(bot, "wx-by-bm-01", "举报人数：6")
+        assert edited["message_id"] == card["message_id"]
+        # Exactly those two calls reached the chat after the storm.
+        assert len(bot.emulator.sent(chat_id)) - before == 2
+        assert (await case_of(bot)).report_count == 6
+
+
 async def test_duplicates_merge_and_every_reporter_hears_the_outcome(db_url: str,
                                                                     tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
@@ -112,7 +140,7 @@ async def test_duplicates_merge_and_every_reporter_hears_the_outcome(db_url: str
         second = await file_report(bot, LI, (lat + 0.001, lon), "又在放鞭炮了", "fireworks")
         assert "并入工单 20261123-0001" in second["text"] and "20261123-0001" in first["text"]
         plus_one = await bot.reply(bot.chats["wx-by-bm-01"].id,
-                                   predicate=lambda m: "➕1" in (m.get("text") or ""))
+                                   predicate=lambda m: "➕" in (m.get("text") or ""))
         assert "2 人举报" in plus_one["text"]
         case = await case_of(bot)
         assert case.report_count == 2

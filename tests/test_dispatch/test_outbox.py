@@ -1,0 +1,114 @@
+"""Outbox rules without Telegram: per-chat order, dedup keys, and coalescing of messages
+that only the newest of matters (a running count, a card edit)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+
+from dispatch import outbox
+from dispatch.outbox import Outgoing, enqueue, lease_due, mark_sent
+from storage.db import Database
+from storage.models import Case, OutboxMessage
+
+GROUP = -100_200
+
+
+async def _case(db: Database, number: str = "20261231-0001") -> int:
+    async with db.transaction() as session:
+        case = Case(number=number, category="fireworks", created_at=datetime.now(UTC))
+        session.add(case)
+        await session.flush()
+        return case.id
+
+
+def _count(case_id: int, n: int, **kwargs) -> Outgoing:
+    return Outgoing(chat_id=GROUP, method="sendMessage", payload={"text": f"共 {n} 人举报"},
+                    case_id=case_id, purpose="merged", coalesce=True, **kwargs)
+
+
+def _edit(case_id: int, card: int, n: int) -> Outgoing:
+    return Outgoing(chat_id=GROUP, method="editMessageText", payload={"text": f"card {n}"},
+                    case_id=case_id, purpose="refresh", edit_of=card, coalesce=True)
+
+
+async def _rows(db: Database) -> list[OutboxMessage]:
+    async with db.sessions() as session:
+        return list((await session.execute(select(OutboxMessage).order_by(OutboxMessage.id)))
+                    .scalars())
+
+
+async def test_a_newer_count_replaces_the_one_still_waiting(db: Database) -> None:
+    case_id = await _case(db)
+    async with db.transaction() as session:
+        first = await enqueue(session, _count(case_id, 2))
+    for n in (3, 4, 5):
+        async with db.transaction() as session:
+            assert await enqueue(session, _count(case_id, n)) == first
+    rows = await _rows(db)
+    assert [(r.id, r.payload["text"]) for r in rows] == [(first, "共 5 人举报")]
+
+
+async def test_a_leased_or_tried_row_is_never_rewritten(db: Database) -> None:
+    case_id = await _case(db)
+    async with db.transaction() as session:
+        first = await enqueue(session, _count(case_id, 2))
+    async with db.transaction() as session:
+        [leased] = await lease_due(session)  # a delivery is sending it right now
+    assert leased.id == first
+    async with db.transaction() as session:
+        second = await enqueue(session, _count(case_id, 3))
+    assert second != first
+    async with db.transaction() as session:
+        await mark_sent(session, first, 77)
+        # A row that failed once and waits for its retry is not rewritten either.
+        await session.execute(update(OutboxMessage).where(OutboxMessage.id == second)
+                              .values(attempts=1))
+    async with db.transaction() as session:
+        third = await enqueue(session, _count(case_id, 4))
+    rows = await _rows(db)
+    assert [r.payload["text"] for r in rows] == ["共 2 人举报", "共 3 人举报", "共 4 人举报"]
+    assert third not in (first, second)
+
+
+async def test_coalescing_keeps_cases_chats_and_cards_apart(db: Database) -> None:
+    one, two = await _case(db), await _case(db, "20261231-0002")
+    async with db.transaction() as session:
+        await enqueue(session, _count(one, 2))
+        await enqueue(session, _count(two, 2))  # another case
+        await enqueue(session, Outgoing(chat_id=GROUP + 1, method="sendMessage",
+                                        payload={"text": "elsewhere"}, case_id=one,
+                                        purpose="merged", coalesce=True))  # another chat
+        await enqueue(session, _edit(one, card=10, n=1))
+        await enqueue(session, _edit(one, card=11, n=1))  # an edit of another card
+        await enqueue(session, _edit(one, card=10, n=2))  # replaces card 10's first edit
+        # Not marked coalesce: always a row of its own.
+        await enqueue(session, Outgoing(chat_id=GROUP, method="sendMessage",
+                                        payload={"text": "plain"}, case_id=one,
+                                        purpose="merged"))
+    rows = await _rows(db)
+    assert [(r.case_id, r.chat_id, r.payload["text"]) for r in rows] == [
+        (one, GROUP, "共 2 人举报"), (two, GROUP, "共 2 人举报"), (one, GROUP + 1, "elsewhere"),
+        (one, GROUP, "card 2"), (one, GROUP, "card 1"), (one, GROUP, "plain")]
+    assert [r.payload.get("_edit_of") for r in rows[3:5]] == [10, 11]
+
+
+async def test_each_chat_delivers_in_order_and_dedup_keys_queue_once(db: Database) -> None:
+    async with db.transaction() as session:
+        a1 = await enqueue(session, Outgoing(GROUP, "sendMessage", {"text": "a1"}))
+        b1 = await enqueue(session, Outgoing(GROUP + 1, "sendMessage", {"text": "b1"}))
+        a2 = await enqueue(session, Outgoing(GROUP, "sendMessage", {"text": "a2"},
+                                             dedup_key="k"))
+        assert await enqueue(session, Outgoing(GROUP, "sendMessage", {"text": "again"},
+                                               dedup_key="k")) is None
+    async with db.transaction() as session:
+        assert [r.id for r in await lease_due(session)] == [a1, b1]  # one head per chat
+        assert await lease_due(session) == []  # leased rows are hidden
+    async with db.transaction() as session:
+        await mark_sent(session, a1, 1)
+        await mark_sent(session, b1, 2)
+    async with db.transaction() as session:
+        assert [r.id for r in await lease_due(session)] == [a2]
+    async with db.sessions() as session:
+        assert await outbox.pending_count(session) == 1
