@@ -29,7 +29,7 @@ from telegram.warnings import PTBUserWarning
 
 from dispatch import outbox
 from storage.db import Database
-from storage.models import OutboxMessage, OutboxState
+from storage.models import OutboxState
 
 log = logging.getLogger(__name__)
 # The outbox stores Bot API method names and calls them generically on purpose; PTB would
@@ -58,6 +58,9 @@ class OutboxWorker:
         self._task: asyncio.Task[None] | None = None
         self.delivered = 0
         self._stopping = False
+        # Sends waiting to be recorded, and the task recording them (see _record_sent).
+        self._sent: list[tuple[int, int | None]] = []
+        self._recording: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         """Something was queued: deliver now rather than at the next poll."""
@@ -106,14 +109,18 @@ class OutboxWorker:
         """Lease one batch and deliver it; returns how many rows were handled."""
         async with self.db.transaction() as session:
             rows = await outbox.lease_due(session, self.batch)
+            # The messages that edits refer to, in the same breath (a chat's edit is leased
+            # only after the message it edits left the queue, so this cannot go stale).
+            targets = await outbox.edit_targets(session, [
+                row.payload["_edit_of"] for row in rows if "_edit_of" in row.payload])
         if rows:
-            await asyncio.gather(*(self._deliver(row) for row in rows))
+            await asyncio.gather(*(self._deliver(row, targets) for row in rows))
         return len(rows)
 
-    async def _deliver(self, row: OutboxMessage) -> None:
+    async def _deliver(self, row: Any, targets: dict[int, tuple[str, int | None]]) -> None:
         async with self._slots:
             try:
-                params = await self._params(row)
+                params = await self._params(row, targets)
                 if params is None:
                     return
                 result = await self.bot.do_api_request(row.method, api_kwargs=params)
@@ -154,14 +161,14 @@ class OutboxWorker:
                                   .values(chat_id=new_chat_id))
         self.wake()
 
-    async def _params(self, row: OutboxMessage) -> dict[str, Any] | None:
+    async def _params(self, row: Any,
+                      targets: dict[int, tuple[str, int | None]]) -> dict[str, Any] | None:
         params = dict(row.payload)
         params["chat_id"] = row.chat_id  # the row's chat wins (it follows chat migrations)
         edit_of = params.pop("_edit_of", None)
         upload = params.pop("_upload", None)
         if edit_of is not None:
-            async with self.db.sessions() as session:
-                state, message_id = await outbox.edit_target(session, edit_of)
+            state, message_id = targets[edit_of]
             if state == OutboxState.PENDING:
                 await self._record_retry(row, "waiting for the message to edit", timedelta(seconds=1),
                                          count=False)
@@ -176,12 +183,23 @@ class OutboxWorker:
             params[upload["field"]] = InputFile(content, filename=upload.get("filename", path.name))
         return params
 
-    async def _record_sent(self, row: OutboxMessage, message_id: int | None) -> None:
-        async with self.db.transaction() as session:
-            await outbox.mark_sent(session, row.id, message_id)
+    async def _record_sent(self, row: Any, message_id: int | None) -> None:
+        """Record a send; sends that complete while a recording transaction waits for the
+        database or runs are recorded together in the next one (a busy outbox commits
+        once per handful of messages, not once per message)."""
+        self._sent.append((row.id, message_id))
+        if self._recording is None or self._recording.done():
+            self._recording = asyncio.create_task(self._record_batches())
+        await asyncio.shield(self._recording)
         self.delivered += 1
 
-    async def _record_retry(self, row: OutboxMessage, error: str,
+    async def _record_batches(self) -> None:
+        while self._sent:
+            batch, self._sent = self._sent, []
+            async with self.db.transaction() as session:
+                await outbox.mark_sent(session, batch)
+
+    async def _record_retry(self, row: Any, error: str,
                             wait: timedelta | None = None, count: bool = True) -> None:
         if count and row.attempts + 1 >= outbox.MAX_ATTEMPTS:
             await self._record_undeliverable(row, f"gave up after {row.attempts + 1} attempts: "
@@ -194,14 +212,14 @@ class OutboxWorker:
             await outbox.mark_retry(session, row.id, row.attempts if count else row.attempts - 1,
                                     error, wait)
 
-    async def _record_undeliverable(self, row: OutboxMessage, error: str) -> None:
+    async def _record_undeliverable(self, row: Any, error: str) -> None:
         log.warning("outbox row %s to chat %s undeliverable: %s", row.id, row.chat_id, error)
         async with self.db.transaction() as session:
             await outbox.mark_undeliverable(session, row, error)
             if row.purpose != ADMIN_ALERT:
                 await self._alert_admins(session, row, error)
 
-    async def _alert_admins(self, session, row: OutboxMessage, error: str) -> None:
+    async def _alert_admins(self, session, row: Any, error: str) -> None:
         """Tell the admins, at most once per chat and day, that a chat cannot be reached."""
         from dispatch.clock import to_local
         from dispatch.duty import admins

@@ -25,6 +25,7 @@ LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(minutes=10)
 # After this many failed attempts (about a day of backoff) a row is given up as undeliverable.
 MAX_ATTEMPTS = 150
+_OUTBOX = OutboxMessage.__table__
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,6 @@ async def _replace_waiting(session: AsyncSession, message: Outgoing,
     return row_id
 
 
-_OUTBOX = OutboxMessage.__table__
 _WAITING = (
     select(_OUTBOX.c.id, _OUTBOX.c.payload)
     .where(_OUTBOX.c.chat_id == bindparam("chat_id"), _OUTBOX.c.case_id == bindparam("case_id"),
@@ -130,43 +130,54 @@ async def queued_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
 
 
 async def lease_due(session: AsyncSession, limit: int = 50,
-                    now: datetime | None = None) -> list[OutboxMessage]:
+                    now: datetime | None = None) -> list[Any]:
     """Claim up to `limit` due rows for delivery (hidden from other workers for LEASE).
 
     Only the oldest pending row of each chat is eligible, so a chat's messages go out in
     order; a chat whose oldest row waits for a retry waits as a whole, and never holds up
-    other chats (the choice is made per chat in SQL, not after a LIMIT).
+    other chats (the choice is made per chat in SQL, not after a LIMIT). Rows come back
+    as plain rows with the table's columns (nothing to track: delivery only reads them).
     """
     now = now or _real_now()
-    heads = (select(func.min(OutboxMessage.id))
-             .where(OutboxMessage.state == OutboxState.PENDING)
-             .group_by(OutboxMessage.chat_id))
-    query = (select(OutboxMessage)
-             .where(OutboxMessage.id.in_(heads), OutboxMessage.next_attempt_at <= now)
-             .order_by(OutboxMessage.id).limit(limit))
-    if session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    leased = list((await session.execute(query)).scalars())
+    query = _LEASE.with_for_update(skip_locked=True) \
+        if session.bind.dialect.name == "postgresql" else _LEASE
+    leased = list(await session.execute(query, {"now": now, "limit": limit}))
     if leased:
-        await session.execute(update(OutboxMessage)
-                              .where(OutboxMessage.id.in_([r.id for r in leased]))
+        await session.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_([r.id for r in leased]))
                               .values(next_attempt_at=now + LEASE))
     return leased
 
 
-async def edit_target(session: AsyncSession, outbox_id: int) -> tuple[str, int | None]:
-    """State and Telegram message id of the message an edit refers to."""
-    row = (await session.execute(
-        select(OutboxMessage.state, OutboxMessage.telegram_message_id)
-        .where(OutboxMessage.id == outbox_id))).one_or_none()
-    return (row[0], row[1]) if row else (OutboxState.UNDELIVERABLE, None)
+_HEADS = (select(func.min(_OUTBOX.c.id)).where(_OUTBOX.c.state == OutboxState.PENDING)
+          .group_by(_OUTBOX.c.chat_id))
+_LEASE = (select(*_OUTBOX.c)
+          .where(_OUTBOX.c.id.in_(_HEADS), _OUTBOX.c.next_attempt_at <= bindparam("now"))
+          .order_by(_OUTBOX.c.id).limit(bindparam("limit")))
 
 
-async def mark_sent(session: AsyncSession, outbox_id: int, message_id: int | None) -> None:
-    """Delivered; keep Telegram's message id so the message can be edited later."""
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(
-        state=OutboxState.SENT, telegram_message_id=message_id, sent_at=_real_now(),
-        attempts=OutboxMessage.attempts + 1, last_error=None))
+async def edit_targets(session: AsyncSession,
+                       outbox_ids: Sequence[int]) -> dict[int, tuple[str, int | None]]:
+    """State and Telegram message id of each message these edits refer to (a message
+    never queued counts as undeliverable)."""
+    found = {row.id: (row.state, row.telegram_message_id) for row in await session.execute(
+        select(_OUTBOX.c.id, _OUTBOX.c.state, _OUTBOX.c.telegram_message_id)
+        .where(_OUTBOX.c.id.in_(list(outbox_ids))))} if outbox_ids else {}
+    return {i: found.get(i, (OutboxState.UNDELIVERABLE, None)) for i in outbox_ids}
+
+
+async def mark_sent(session: AsyncSession, sent: Sequence[tuple[int, int | None]]) -> None:
+    """Delivered: (outbox id, Telegram message id) pairs; the message id is kept so the
+    message can be edited later."""
+    if sent:
+        await session.execute(_MARK_SENT, [
+            {"row_id": row_id, "message_id": message_id, "sent_at": _real_now()}
+            for row_id, message_id in sent])
+
+
+_MARK_SENT = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id"))
+              .values(state=OutboxState.SENT, telegram_message_id=bindparam("message_id"),
+                      sent_at=bindparam("sent_at"), attempts=_OUTBOX.c.attempts + 1,
+                      last_error=None))
 
 
 async def reroute(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
@@ -185,7 +196,7 @@ async def mark_retry(session: AsyncSession, outbox_id: int, attempts: int, error
         attempts=attempts + 1, last_error=error[:500], next_attempt_at=_real_now() + backoff))
 
 
-async def mark_undeliverable(session: AsyncSession, row: OutboxMessage, error: str) -> None:
+async def mark_undeliverable(session: AsyncSession, row: Any, error: str) -> None:
     """Telegram refused for good (chat not found, bot blocked): record it (an audit event);
     `bot/delivery.py` also tells the admins."""
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(

@@ -61,7 +61,7 @@ async def test_a_leased_or_tried_row_is_never_rewritten(db: Database) -> None:
         second = await enqueue(session, _count(case_id, 3))
     assert second != first
     async with db.transaction() as session:
-        await mark_sent(session, first, 77)
+        await mark_sent(session, [(first, 77)])
         # A row that failed once and waits for its retry is not rewritten either.
         await session.execute(update(OutboxMessage).where(OutboxMessage.id == second)
                               .values(attempts=1))
@@ -106,9 +106,14 @@ async def test_each_chat_delivers_in_order_and_dedup_keys_queue_once(db: Databas
         assert [r.id for r in await lease_due(session)] == [a1, b1]  # one head per chat
         assert await lease_due(session) == []  # leased rows are hidden
     async with db.transaction() as session:
-        await mark_sent(session, a1, 1)
-        await mark_sent(session, b1, 2)
+        await mark_sent(session, [(a1, 1), (b1, 2)])
     async with db.transaction() as session:
         assert [r.id for r in await lease_due(session)] == [a2]
     async with db.sessions() as session:
         assert await outbox.pending_count(session) == 1
+        sent = {r.id: r for r in (await session.execute(select(OutboxMessage))).scalars()}
+    assert (sent[a1].state, sent[a1].telegram_message_id, sent[a1].attempts) == ("sent", 1, 1)
+    assert (sent[b1].state, sent[b1].telegram_message_id) == ("sent", 2)
+    async with db.transaction() as session:
+        assert await outbox.edit_targets(session, [a1, a2, 999]) == {
+            a1: ("sent", 1), a2: ("pending", None), 999: ("undeliverable", None)}
