@@ -69,10 +69,14 @@ def record(session: AsyncSession, case: Case | None, kind: str, now: datetime,
 
 async def find_duplicate(session: AsyncSession, report: Report, now: datetime,
                          rule: DedupRule) -> Case | None:
-    """The open case this report duplicates, if any (nearest first)."""
-    query = (select(Case).where(Case.category == report.category,
-                                Case.state.in_(OPEN_STATES),
-                                Case.created_at >= now - rule.window)
+    """The open case this report duplicates, if any (nearest first), locked for the rest of
+    the transaction (PostgreSQL). It may have been closed since the candidates were read:
+    the caller checks its state again.
+
+    Candidates are read as plain (id, point) rows; only the chosen case is loaded."""
+    query = (select(Case.id, Case.latitude, Case.longitude)
+             .where(Case.category == report.category, Case.state.in_(OPEN_STATES),
+                    Case.created_at >= now - rule.window)
              .order_by(Case.created_at.desc()).limit(50))
     if report.latitude is not None and report.longitude is not None:
         degrees = rule.radius_m / METRES_PER_DEGREE
@@ -81,36 +85,39 @@ async def find_duplicate(session: AsyncSession, report: Report, now: datetime,
                                                   report.latitude + degrees),
                             Case.longitude.between(report.longitude - lon_degrees,
                                                    report.longitude + lon_degrees))
-        candidates = list((await session.execute(query)).scalars())
-        scored = [(haversine_m(report.latitude, report.longitude, c.latitude, c.longitude), c)
-                  for c in candidates]
-        near = [(d, c) for d, c in scored if d <= rule.radius_m]
-        return min(near, key=lambda pair: pair[0])[1] if near else None
-    # Without a point: the same grid, and the case has no point either (both named a place).
-    query = query.where(Case.grid_id == report.grid_id, Case.latitude.is_(None))
-    return (await session.execute(query)).scalars().first()
+        scored = [(haversine_m(report.latitude, report.longitude, row.latitude, row.longitude),
+                   row.id) for row in await session.execute(query)]
+        near = [(d, case_id) for d, case_id in scored if d <= rule.radius_m]
+        chosen = min(near)[1] if near else None
+    else:
+        # Without a point: the same grid, and the case has no point either (both named a
+        # place).
+        query = query.where(Case.grid_id == report.grid_id, Case.latitude.is_(None))
+        chosen = (await session.execute(query)).scalar()
+    return await lock_case(session, chosen) if chosen is not None else None
 
 
 async def place_report(session: AsyncSession, report: Report, now: datetime,
                        ctx: CaseContext) -> tuple[Case, bool]:
     """Attach a new report to a duplicate open case, or open and dispatch a new case.
 
-    Returns the case and whether the report was merged into an existing one.
+    The report may be new (not yet in the session): it is then written once, with its
+    case. Returns the case and whether the report was merged into an existing one.
     """
     rule = ctx.dedup.get(report.category, DEFAULT_DEDUP["other"])
     duplicate = await find_duplicate(session, report, now, rule)
-    if duplicate is not None:
-        # Lock it and look again: it may have been closed since (then the report opens a
-        # case of its own, so its reporter hears an outcome).
-        duplicate = await lock_case(session, duplicate.id)
+    # Read again under the lock: it may have been closed since (then the report opens a
+    # case of its own, so its reporter hears an outcome).
     if duplicate is not None and duplicate.state in OPEN_STATES:
+        # The report is written once, with its case (it joins the session only now).
         report.case_id = duplicate.id
-        # Counted in SQL, not from a loaded value; not a change of state, so the buttons
-        # already shown stay valid (no version bump).
-        duplicate.report_count = Case.report_count + 1
+        session.add(report)
+        # Counted from the value read under the lock (PostgreSQL's row lock, SQLite's one
+        # writer). Not a change of state, so the buttons already shown stay valid (no
+        # version bump).
+        duplicate.report_count += 1
         duplicate.updated_at = now
         await session.flush()
-        await session.refresh(duplicate, ["report_count"])
         record(session, duplicate, "merged", now, report_id=report.id,
                anonymous_id=report.anonymous_id)
         await ctx.notifier.merged(session, duplicate, report)
@@ -127,6 +134,7 @@ async def place_report(session: AsyncSession, report: Report, now: datetime,
     session.add(case)
     await session.flush()
     report.case_id = case.id
+    session.add(report)
     await session.flush()
     record(session, case, "created", now, report_id=report.id, anonymous_id=report.anonymous_id,
            off_hours=limits.off_hours)

@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.clock import to_local
 from dispatch.routing import Router
 from dispatch.shifts import ShiftSpec, is_on_duty
 from schedules.windows import WindowRule, active_windows
-from storage.models import Case, Membership, Person, Role
+from storage.models import Case, Membership, Person, Role, Shift
 
 
 @dataclass(frozen=True)
@@ -48,19 +48,46 @@ def all_hands(windows: list[WindowRule], now: datetime, category: str | None = N
                for w in active_windows(windows, now))
 
 
-def _specs(membership: Membership) -> list[ShiftSpec]:
-    return [ShiftSpec(s.weekdays, s.on_date, s.start_minute, s.end_minute)
-            for s in membership.shifts]
+@dataclass(frozen=True)
+class RosterEntry:
+    """One membership of a roster: the member, their shifts, and whether always on call."""
+
+    member: Member
+    specs: tuple[ShiftSpec, ...]
+    always_on_call: bool
+
+
+_MEMBERSHIPS = Membership.__table__
+_PEOPLE = Person.__table__
+_SHIFTS = Shift.__table__
+_ROSTER = (select(_MEMBERSHIPS.c.id, _MEMBERSHIPS.c.grid_id, _MEMBERSHIPS.c.role,
+                  _MEMBERSHIPS.c.always_on_call, _PEOPLE.c.id.label("person_id"),
+                  _PEOPLE.c.telegram_id, _PEOPLE.c.name, _PEOPLE.c.language)
+           .join(_PEOPLE, _MEMBERSHIPS.c.person_id == _PEOPLE.c.id)
+           .where(_MEMBERSHIPS.c.grid_id.in_(bindparam("grid_ids", expanding=True)),
+                  _MEMBERSHIPS.c.role.in_(bindparam("roles", expanding=True)))
+           .order_by(_PEOPLE.c.name, _PEOPLE.c.id))
+_ROSTER_SHIFTS = (select(_SHIFTS.c.membership_id, _SHIFTS.c.weekdays, _SHIFTS.c.on_date,
+                         _SHIFTS.c.start_minute, _SHIFTS.c.end_minute)
+                  .where(_SHIFTS.c.membership_id.in_(bindparam("ids", expanding=True)))
+                  .order_by(_SHIFTS.c.id))
 
 
 async def roster(session: AsyncSession, grid_ids: list[int],
-                 roles: tuple[str, ...] | None = None) -> list[tuple[Membership, Person]]:
-    """Memberships (with shifts) and people of these grids."""
-    query = (select(Membership, Person).join(Person, Membership.person_id == Person.id)
-             .where(Membership.grid_id.in_(grid_ids)).order_by(Person.name, Person.id))
-    if roles:
-        query = query.where(Membership.role.in_(roles))
-    return [(m, p) for m, p in (await session.execute(query)).all()]
+                 roles: tuple[str, ...] | None = None) -> list[RosterEntry]:
+    """Memberships (with shifts) and people of these grids, by name.
+
+    Plain rows, not ORM objects: this runs for every dispatched and refreshed case."""
+    rows = list(await session.execute(_ROSTER, {
+        "grid_ids": list(grid_ids), "roles": list(roles or tuple(Role))}))
+    specs: dict[int, list[ShiftSpec]] = {row.id: [] for row in rows}
+    if rows:
+        for shift in await session.execute(_ROSTER_SHIFTS, {"ids": list(specs)}):
+            specs[shift.membership_id].append(ShiftSpec(
+                shift.weekdays, shift.on_date, shift.start_minute, shift.end_minute))
+    return [RosterEntry(Member(row.person_id, row.telegram_id, row.name, row.language,
+                               row.role, row.grid_id),
+                        tuple(specs[row.id]), row.always_on_call) for row in rows]
 
 
 def _member(membership: Membership, person: Person) -> Member:
@@ -74,25 +101,25 @@ async def on_duty(session: AsyncSession, grid_id: int | None, moment: datetime, 
     local = to_local(moment)
     chain = [grid_id] + [g.id for g in router.ancestors(grid_id)] if grid_id else []
     for current in chain:
-        rows = await roster(session, [current], (Role.PATROL, Role.LEADER))
-        patrols = [(m, p) for m, p in rows if m.role == Role.PATROL]
+        entries = await roster(session, [current], (Role.PATROL, Role.LEADER))
+        patrols = [e for e in entries if e.member.role == Role.PATROL]
         if all_hands and patrols:
-            return Duty(tuple(_member(m, p) for m, p in patrols), current, "all_hands")
-        now_on = [(m, p) for m, p in patrols if is_on_duty(_specs(m), m.always_on_call, local)]
+            return Duty(tuple(e.member for e in patrols), current, "all_hands")
+        now_on = [e for e in patrols if is_on_duty(e.specs, e.always_on_call, local)]
         if now_on:
-            return Duty(tuple(_member(m, p) for m, p in now_on), current, "shift")
-        leaders = [(m, p) for m, p in rows if m.role == Role.LEADER]
+            return Duty(tuple(e.member for e in now_on), current, "shift")
+        leaders = [e.member for e in entries if e.member.role == Role.LEADER]
         if leaders:
-            return Duty(tuple(_member(m, p) for m, p in leaders), current, "leader")
+            return Duty(tuple(leaders), current, "leader")
     return Duty((), None, "none")
 
 
 async def leaders_of(session: AsyncSession, grid_id: int, router: Router) -> list[Member]:
     """The grid's leaders, or the nearest ancestor's."""
     for current in [grid_id] + [g.id for g in router.ancestors(grid_id)]:
-        rows = await roster(session, [current], (Role.LEADER,))
-        if rows:
-            return [_member(m, p) for m, p in rows]
+        entries = await roster(session, [current], (Role.LEADER,))
+        if entries:
+            return [e.member for e in entries]
     return []
 
 

@@ -162,9 +162,7 @@ async def submit_draft(session: AsyncSession, draft: DraftRow, resident: Residen
             mime_type=photo.get("mime"), kind=photo.get("kind", "photo"),
             received_at=datetime.fromisoformat(photo["received_at"]),
             latitude=latitude, longitude=longitude))
-    session.add(report)
-    await session.flush()
-    case, merged = await place_report(session, report, now, ctx)
+    case, merged = await place_report(session, report, now, ctx)  # adds the report
     await delete_draft(session, draft)
     return Submitted(case=case, report=report, merged=merged)
 

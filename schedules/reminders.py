@@ -21,7 +21,7 @@ from dispatch.clock import LOCAL_TZ, to_local
 from dispatch.duty import leaders_of, roster
 from dispatch.outbox import Outgoing, enqueue, queued_keys
 from dispatch.reminders import Due, PatrolGrid, RosterMember, due_all, reminder_key
-from dispatch.shifts import ShiftSpec, is_on_duty
+from dispatch.shifts import is_on_duty
 from dispatch.subscriptions import subscribers
 from handlers.services import Services
 from schedules import reminders_text as text
@@ -52,12 +52,11 @@ async def patrol_grids(session: AsyncSession) -> list[PatrolGrid]:
         select(Grid.id, Grid.code, Grid.name, Grid.patrol_chat_id)
         .where(Grid.patrol_chat_id.is_not(None)).order_by(Grid.code))).all()
     members: dict[int, list[RosterMember]] = {row.id: [] for row in rows}
-    for membership, person in await roster(session, list(members), (Role.PATROL,)):
-        specs = tuple(ShiftSpec(s.weekdays, s.on_date, s.start_minute, s.end_minute)
-                      for s in membership.shifts)
-        members[membership.grid_id].append(RosterMember(
-            person.id, person.telegram_id, person.name, person.language, specs,
-            membership.always_on_call))
+    for entry in await roster(session, list(members), (Role.PATROL,)):
+        member = entry.member
+        members[member.grid_id].append(RosterMember(
+            member.person_id, member.telegram_id, member.name, member.language, entry.specs,
+            entry.always_on_call))
     return [PatrolGrid(row.id, row.code, row.name, row.patrol_chat_id, tuple(members[row.id]))
             for row in rows]
 
