@@ -30,11 +30,13 @@ writer. WAL mode lets the readers and the writer work at the same time.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -42,6 +44,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from storage import sqlite_inline
 
@@ -55,8 +59,8 @@ class DatabaseLocked(RuntimeError):
     """Another process held SQLite's write lock for longer than LOCK_WAIT_SECONDS."""
 
 
-def _sqlite_pragmas(engine: AsyncEngine, *extra: str) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def _sqlite_pragmas(engine: AsyncEngine | Engine, *extra: str) -> None:
+    @event.listens_for(getattr(engine, "sync_engine", engine), "connect")
     def _pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
         cursor = dbapi_conn.cursor()
         for pragma in ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL",
@@ -66,9 +70,10 @@ def _sqlite_pragmas(engine: AsyncEngine, *extra: str) -> None:
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """The read-write engine: SQLite on the loop thread, or asyncpg."""
+    """The async read-write engine: asyncpg, or SQLite on the loop thread (used directly by
+    migrations and health checks; `transaction()` on SQLite has its own, see Database)."""
     if url.startswith("sqlite"):
-        path = make_url(url).database or ":memory:"
+        path = _sqlite_path(url)
 
         async def connect() -> sqlite_inline.InlineConnection:
             return await sqlite_inline.connect(path, busy_timeout_ms=0)
@@ -81,18 +86,24 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
-def create_read_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """SQLite's read-only engine for quick queries, on the loop thread."""
-    path = make_url(url).database or ":memory:"
+def _sqlite_path(url: str) -> str:
+    return make_url(url).database or ":memory:"
 
-    async def connect() -> sqlite_inline.InlineConnection:
-        # A reader waits only in rare moments (another process recovering the WAL after a
-        # crash): a short, bounded wait then, never one behind a writer.
-        return await sqlite_inline.connect(path, busy_timeout_ms=READER_BUSY_MS)
 
-    engine = create_async_engine(url, echo=echo, async_creator=connect,
-                                 pool_size=2, max_overflow=8)
-    _sqlite_pragmas(engine, "PRAGMA query_only=ON")
+def create_inline_engine(url: str, *, read_only: bool, echo: bool = False) -> Engine:
+    """SQLite for `transaction()` (the writer) or `sessions()` (quick reads): a synchronous
+    engine whose statements run on the loop thread (see sqlite_inline.InlineSession)."""
+    path = _sqlite_path(url)
+    # The writer never waits inside SQLite (BEGIN IMMEDIATE is retried asynchronously, see
+    # begin_immediate); a reader waits only in rare moments (another process recovering
+    # the WAL after a crash): a short, bounded wait then, never one behind a writer.
+    busy_ms = READER_BUSY_MS if read_only else 0
+    engine = create_sync_engine(
+        "sqlite://", echo=echo, poolclass=QueuePool,
+        creator=lambda: sqlite_inline.open_sqlite3(path, busy_timeout_ms=busy_ms),
+        # Writers take turns on the asyncio lock, so one or two connections are plenty.
+        pool_size=2, max_overflow=8 if read_only else 4)
+    _sqlite_pragmas(engine, *(["PRAGMA query_only=ON"] if read_only else []))
     return engine
 
 
@@ -116,11 +127,18 @@ class Database:
         self.url = url
         self.engine = create_engine(url, echo=echo)
         sqlite = url.startswith("sqlite")
-        self.read_engine = create_read_engine(url, echo=echo) if sqlite else self.engine
         self.report_engine = create_report_engine(url, echo=echo) if sqlite else self.engine
-        self._read_sessions = session_factory(self.read_engine)
         self.report_sessions = session_factory(self.report_engine)
+        self._read_sessions = session_factory(self.engine)
         self._write_sessions = session_factory(self.engine)
+        # SQLite: synchronous sessions on the loop thread for transaction() and sessions().
+        self._inline_engines: list[Engine] = []
+        if sqlite:
+            writer = create_inline_engine(url, read_only=False, echo=echo)
+            reader = create_inline_engine(url, read_only=True, echo=echo)
+            self._inline_engines = [writer, reader]
+            self._inline_writer = sessionmaker(writer, expire_on_commit=False)
+            self._inline_reader = sessionmaker(reader, expire_on_commit=False)
         # SQLite has one writer at a time: in this process writers queue here (and never
         # inside SQLite, which would block the loop); other processes are waited for in
         # `begin_immediate`.
@@ -138,14 +156,8 @@ class Database:
             async with self._read_sessions() as session:
                 yield session
             return
-        # Closed directly, as in transaction(): statements here never suspend, and the
-        # connection is back in the pool at once instead of two loop turns later (under
-        # load, sessions closing late exhausted the pool and queued the next readers).
-        session = self._read_sessions()
-        try:
-            yield session
-        finally:
-            await session.close()
+        with self._inline_reader() as session:
+            yield sqlite_inline.InlineSession(session)  # type: ignore[misc]
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -155,25 +167,19 @@ class Database:
                 yield session
             return
         async with self._write_lock:
-            # Not `async with session`: SQLAlchemy closes a session on context exit in a
-            # task of its own (so a cancellation cannot cut the close short), which costs
-            # two turns of the event loop, with the write lock held and every other writer
-            # waiting. Here nothing can suspend (statements run inline), so no
-            # cancellation can land in the middle and a direct close is just as safe.
-            session = self._write_sessions()
-            try:
-                async with session.begin():
-                    await begin_immediate(await session.connection())
-                    yield session
-            finally:
-                await session.close()
+            with self._inline_writer() as session:
+                with session.begin():
+                    raw = session.connection().connection.driver_connection
+                    await _begin_immediate_raw(raw)
+                    yield sqlite_inline.InlineSession(session)  # type: ignore[misc]
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
-        for engine in (self.read_engine, self.report_engine):
-            if engine is not self.engine:
-                await engine.dispose()
+        if self.report_engine is not self.engine:
+            await self.report_engine.dispose()
+        for engine in self._inline_engines:
+            engine.dispose()
 
 
 async def begin_immediate(connection: AsyncConnection) -> None:
@@ -182,12 +188,18 @@ async def begin_immediate(connection: AsyncConnection) -> None:
     if connection.dialect.name != "sqlite":
         return
     raw = (await connection.get_raw_connection()).driver_connection
-    if not isinstance(raw, sqlite_inline.InlineConnection) or raw.in_transaction:
+    if not isinstance(raw, sqlite_inline.InlineConnection):
+        return
+    await _begin_immediate_raw(raw._conn)
+
+
+async def _begin_immediate_raw(raw: sqlite3.Connection) -> None:
+    if raw.in_transaction:
         return
     loop = asyncio.get_running_loop()
     deadline = loop.time() + LOCK_WAIT_SECONDS
     delay = 0.002
-    while not raw.try_begin_immediate():
+    while not sqlite_inline.try_begin_immediate(raw):
         if loop.time() >= deadline:
             raise DatabaseLocked(
                 f"another process held the database's write lock for {LOCK_WAIT_SECONDS:.0f} s")

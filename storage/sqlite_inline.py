@@ -150,15 +150,20 @@ class InlineConnection:
         return self._conn.in_transaction
 
     def try_begin_immediate(self) -> bool:
-        """Open a write transaction now; False (nothing opened) while another connection
-        holds SQLite's write lock. Needs a zero busy timeout to return at once."""
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if is_busy(exc):
-                return False
-            raise
-        return True
+        """See `try_begin_immediate` (the function)."""
+        return try_begin_immediate(self._conn)
+
+
+def try_begin_immediate(conn: sqlite3.Connection) -> bool:
+    """Open a write transaction now; False (nothing opened) while another connection holds
+    SQLite's write lock. Needs a zero busy timeout to return at once."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if is_busy(exc):
+            return False
+        raise
+    return True
 
 
 def is_busy(exc: BaseException) -> bool:
@@ -174,3 +179,65 @@ async def connect(database: str, *, busy_timeout_ms: int = 0,
                   uri: bool = False) -> InlineConnection:
     """Open a connection (the `async_creator` of an engine)."""
     return InlineConnection(database, busy_timeout_ms=busy_timeout_ms, uri=uri)
+
+
+def open_sqlite3(database: str, *, busy_timeout_ms: int) -> sqlite3.Connection:
+    """A sqlite3 connection for a synchronous engine used on the loop thread (see
+    InlineSession). isolation_level "" keeps sqlite3's legacy transaction handling, as in
+    InlineConnection; check_same_thread is off for the same reason."""
+    return sqlite3.connect(database, timeout=busy_timeout_ms / 1000, isolation_level="",
+                           check_same_thread=False)
+
+
+class InlineSession:
+    """The part of AsyncSession's API this project uses, over a synchronous Session.
+
+    On SQLite every statement runs on the event loop thread anyway, so the asyncio layer
+    of SQLAlchemy (a greenlet switch per call, the async adapters, the driver shim) does
+    nothing but cost: measured, an empty transaction took 181 µs through AsyncSession and
+    64 µs through Session, and five indexed reads 541 µs against 286 µs. The methods are
+    coroutines, as AsyncSession's are, so the same code runs on both backends (and the
+    PostgreSQL run of the tests catches a lazy load that only SQLite would allow).
+    """
+
+    __slots__ = ("sync_session",)
+
+    def __init__(self, sync_session: Any) -> None:
+        self.sync_session = sync_session
+
+    @property
+    def bind(self) -> Any:
+        return self.sync_session.bind
+
+    async def execute(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
+        return self.sync_session.execute(statement, params, **kwargs)
+
+    async def scalar(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
+        return self.sync_session.scalar(statement, params, **kwargs)
+
+    async def scalars(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
+        return self.sync_session.scalars(statement, params, **kwargs)
+
+    async def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
+        return self.sync_session.get(entity, ident, **kwargs)
+
+    def add(self, instance: Any) -> None:
+        self.sync_session.add(instance)
+
+    def add_all(self, instances: Iterable[Any]) -> None:
+        self.sync_session.add_all(instances)
+
+    async def delete(self, instance: Any) -> None:
+        self.sync_session.delete(instance)
+
+    async def flush(self, objects: Any = None) -> None:
+        self.sync_session.flush(objects)
+
+    async def refresh(self, instance: Any, attribute_names: Any = None, **kwargs: Any) -> None:
+        self.sync_session.refresh(instance, attribute_names, **kwargs)
+
+    def expunge(self, instance: Any) -> None:
+        self.sync_session.expunge(instance)
+
+    def __contains__(self, instance: Any) -> bool:
+        return instance in self.sync_session
