@@ -4,18 +4,26 @@ PTB talks to the Bot API through a `BaseRequest`; its default, `HTTPXRequest`, s
 a call's CPU in httpx/httpcore (request models, its connection pool scanning every connection
 on each request). The bot already depends on aiohttp for its webhook server, and aiohttp's
 client (C-accelerated HTTP parser, a keyed connection pool) costs a fraction of that per
-call. Behaviour is the same as PTB's: form-encoded parameters (multipart with files), the
-same timeouts, and transport errors raised as `TimedOut` / `NetworkError`, so PTB's error
-handling, AIORateLimiter and our outbox work unchanged.
+call. Behaviour is the same as PTB's: the same timeouts, multipart with files, and
+transport errors raised as `TimedOut` / `NetworkError`, so PTB's error handling,
+AIORateLimiter and our outbox work unchanged.
+
+Parameters without files go as one JSON body (the Bot API takes `application/json` for
+everything but uploads) rather than form-encoded: one C-accelerated `json.dumps` instead of a
+JSON string per parameter, then percent-encoding of each (measured: form encoding was about
+a twentieth of the bot's CPU on the intake path, most of it quoting Chinese text).
 """
 
 from __future__ import annotations
+
+import json
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 _DEFAULT = BaseRequest.DEFAULT_NONE
+_JSON = {"Content-Type": "application/json"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -85,24 +93,28 @@ class AiohttpRequest(BaseRequest):
         """Send one request; (HTTP status, body)."""
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
-        body: aiohttp.FormData | dict[str, str] | None = None
+        body: aiohttp.FormData | bytes | None = None
+        headers = None
         files = bool(request_data and request_data.contains_files)
         if request_data is not None:
-            fields = request_data.json_parameters
             if files:
                 form = aiohttp.FormData(quote_fields=False)
-                for name, value in fields.items():
+                for name, value in request_data.json_parameters.items():
                     form.add_field(name, value)
                 for name, part in request_data.multipart_data.items():
                     filename, content, mime = _part(part)
                     form.add_field(name, content, filename=filename, content_type=mime)
                 body = form
-            elif fields:
-                body = fields
+            else:
+                parameters = request_data.parameters
+                if parameters:
+                    body = json.dumps(parameters, ensure_ascii=False).encode()
+                    headers = _JSON
         timeout = self._timeout(read_timeout, write_timeout, connect_timeout, pool_timeout,
                                 files)
         try:
-            async with self._session.request(method, url, data=body, timeout=timeout) as res:
+            async with self._session.request(method, url, data=body, headers=headers,
+                                             timeout=timeout) as res:
                 return res.status, await res.read()
         except TimeoutError as exc:
             raise TimedOut from exc

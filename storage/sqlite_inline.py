@@ -236,8 +236,29 @@ class InlineSession:
     async def refresh(self, instance: Any, attribute_names: Any = None, **kwargs: Any) -> None:
         self.sync_session.refresh(instance, attribute_names, **kwargs)
 
+    async def stream(self, statement: Any, params: Any = None, **kwargs: Any) -> _AsyncRows:
+        return _AsyncRows(self.sync_session.execute(statement, params, **kwargs))
+
     def expunge(self, instance: Any) -> None:
         self.sync_session.expunge(instance)
 
     def __contains__(self, instance: Any) -> bool:
         return instance in self.sync_session
+
+
+class _AsyncRows:
+    """AsyncResult's row iteration over a synchronous result."""
+
+    __slots__ = ("_result",)
+
+    def __init__(self, result: Any) -> None:
+        self._result = result
+
+    def __aiter__(self) -> _AsyncRows:
+        return self
+
+    async def __anext__(self) -> Any:
+        row = self._result.fetchone()
+        if row is None:
+            raise StopAsyncIteration
+        return row

@@ -39,7 +39,7 @@ async def test_workbook_matches_the_database(db, tmp_path: Path) -> None:
         ])
     scope = scope_for(router, [router.by_code("wx-by").id])
     period = Period("range", date(2026, 11, 1), date(2026, 11, 30))
-    async with db.sessions() as session:
+    async with db.report_sessions() as session:
         data = await collect(session, router, scope, period, NOW, zh)
         in_db = await session.scalar(select(func.count(Case.id)).where(
             Case.created_at >= period.start, Case.created_at < period.end))

@@ -116,3 +116,12 @@ async def test_sqlite_writer_gives_up_after_the_lock_wait(
         session.add(Person(telegram_id=5, name="己"))
     async with db.sessions() as session:
         assert await session.scalar(select(func.count(Person.id))) == 1
+
+
+async def test_every_session_streams_rows(db: Database) -> None:
+    async with db.transaction() as session:
+        session.add_all([Person(telegram_id=10 + i, name=f"人{i}") for i in range(5)])
+    for sessions in (db.sessions, db.report_sessions):
+        async with sessions() as session:
+            result = await session.stream(select(Person.telegram_id).order_by(Person.id))
+            assert [row[0] async for row in result] == [10, 11, 12, 13, 14]
