@@ -70,18 +70,12 @@ def _sqlite_pragmas(engine: AsyncEngine | Engine, *extra: str) -> None:
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """The async read-write engine: asyncpg, or SQLite on the loop thread (used directly by
-    migrations and health checks; `transaction()` on SQLite has its own, see Database)."""
+    """The async engine: asyncpg; on SQLite, aiosqlite's helper thread (migrations, health
+    checks and reports use it; `transaction()` and `sessions()` have their own, see
+    Database)."""
     if url.startswith("sqlite"):
-        path = _sqlite_path(url)
-
-        async def connect() -> sqlite_inline.InlineConnection:
-            return await sqlite_inline.connect(path, busy_timeout_ms=0)
-
-        # Writers take turns on the asyncio lock, so one or two connections are plenty.
-        engine = create_async_engine(url, echo=echo, async_creator=connect,
-                                     pool_size=2, max_overflow=4)
-        _sqlite_pragmas(engine)
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        _sqlite_pragmas(engine, "PRAGMA busy_timeout=30000")
         return engine
     return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
@@ -183,17 +177,19 @@ class Database:
 
 
 async def begin_immediate(connection: AsyncConnection) -> None:
-    """Take SQLite's write lock for the transaction `connection` has begun, waiting
-    (asynchronously) while another process holds it; no-op on other backends."""
+    """Take SQLite's write lock at the start of `connection`'s transaction (a migration:
+    all or nothing, waiting in aiosqlite's thread while another process writes); no-op on
+    other backends."""
     if connection.dialect.name != "sqlite":
         return
     raw = (await connection.get_raw_connection()).driver_connection
-    if not isinstance(raw, sqlite_inline.InlineConnection):
-        return
-    await _begin_immediate_raw(raw._conn)
+    if not raw.in_transaction:
+        await connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 async def _begin_immediate_raw(raw: sqlite3.Connection) -> None:
+    """Take SQLite's write lock for an inline session, waiting asynchronously (never inside
+    SQLite, which would block the loop) while another process holds it."""
     if raw.in_transaction:
         return
     loop = asyncio.get_running_loop()

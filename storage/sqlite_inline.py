@@ -1,16 +1,15 @@
-"""SQLite for SQLAlchemy's asyncio layer without a thread: statements run on the event loop.
+"""SQLite on the event loop thread: synchronous sessions behind AsyncSession's API.
 
 SQLAlchemy's `sqlite+aiosqlite` dialect drives aiosqlite, which runs every call (cursor,
 execute, fetch, close, commit) in a helper thread and hands the result back through the
-event loop: four round trips per statement. A round trip costs far more than the statement
-itself (an indexed lookup in a local file takes microseconds), and under load the helper
-thread also waits for the GIL while the loop runs Python, up to the interpreter's switch
-interval, while the writer holds SQLite's lock. Measured on the intake path: most of the
-bot's CPU went into that machinery.
+event loop, and SQLAlchemy's asyncio layer adds a greenlet switch per call. All of that
+costs far more than the statement itself (an indexed lookup in a local file takes
+microseconds); under load the helper thread also waits for the GIL while the writer holds
+SQLite's lock. Measured on the intake path: most of the bot's database CPU went there.
 
-`connect()` returns an object with the part of aiosqlite's API that the dialect uses, doing
-the work directly. The dialect, the URL (`sqlite+aiosqlite://…`) and every query stay as they
-are; `create_async_engine(url, async_creator=…)` plugs it in (see `storage.db`).
+So `storage.db` gives SQLite's `transaction()` and `sessions()` a plain synchronous
+SQLAlchemy Session on a sqlite3 connection (`open_sqlite3`), wrapped in `InlineSession`,
+whose methods are coroutines like AsyncSession's: the code is the same on both backends.
 
 Running on the loop thread is safe only for statements that cannot wait, so `storage.db`
 arranges that none do: writes begin with `BEGIN IMMEDIATE` under a zero busy timeout and
@@ -22,136 +21,8 @@ through the threaded aiosqlite engine instead.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
-
-
-class InlineCursor:
-    """An aiosqlite-style cursor over a sqlite3 cursor (awaitables that never suspend)."""
-
-    __slots__ = ("_cursor",)
-
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
-        self._cursor = cursor
-
-    async def __aenter__(self) -> InlineCursor:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self._cursor.close()
-
-    async def execute(self, sql: str, parameters: Any = ()) -> InlineCursor:
-        self._cursor.execute(sql, parameters if parameters is not None else ())
-        return self
-
-    async def executemany(self, sql: str, parameters: Iterable[Any]) -> InlineCursor:
-        self._cursor.executemany(sql, parameters)
-        return self
-
-    async def fetchone(self) -> Any:
-        return self._cursor.fetchone()
-
-    async def fetchmany(self, size: int | None = None) -> list[Any]:
-        return self._cursor.fetchmany(size if size is not None else self._cursor.arraysize)
-
-    async def fetchall(self) -> list[Any]:
-        return self._cursor.fetchall()
-
-    async def close(self) -> None:
-        self._cursor.close()
-
-    @property
-    def description(self) -> Any:
-        return self._cursor.description
-
-    @property
-    def rowcount(self) -> int:
-        return self._cursor.rowcount
-
-    @property
-    def lastrowid(self) -> int | None:
-        return self._cursor.lastrowid
-
-    @property
-    def arraysize(self) -> int:
-        return self._cursor.arraysize
-
-    @arraysize.setter
-    def arraysize(self, value: int) -> None:
-        self._cursor.arraysize = value
-
-
-class _ImmediateQueue:
-    """Stands in for aiosqlite's queue to its thread: runs the call now (the dialect's
-    isolation-level setter posts `(future, function)` to it)."""
-
-    __slots__ = ()
-
-    @staticmethod
-    def put_nowait(item: tuple[Any, Callable[[], Any]]) -> None:
-        future, function = item
-        try:
-            result = function()
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting future
-            if future is not None and not future.done():
-                future.set_exception(exc)
-            return
-        if future is not None and not future.done():
-            future.set_result(result)
-
-
-class InlineConnection:
-    """An aiosqlite-style connection over a sqlite3 connection used on the loop thread."""
-
-    _tx = _ImmediateQueue()
-
-    def __init__(self, database: str, *, busy_timeout_ms: int, uri: bool = False) -> None:
-        # isolation_level "" keeps sqlite3's usual (legacy) transaction handling: a DML
-        # statement outside a transaction opens one; BEGIN IMMEDIATE issued by us is honoured.
-        # check_same_thread is off only because the pool may close a connection from a
-        # garbage-collector callback; every statement runs on the event loop's thread.
-        self._conn = sqlite3.connect(database, timeout=busy_timeout_ms / 1000, uri=uri,
-                                     isolation_level="", check_same_thread=False)
-        self._connection: sqlite3.Connection | None = self._conn
-
-    def cursor(self) -> InlineCursor:
-        return InlineCursor(self._conn.cursor())
-
-    async def commit(self) -> None:
-        self._conn.commit()
-
-    async def rollback(self) -> None:
-        self._conn.rollback()
-
-    async def close(self) -> None:
-        if self._connection is not None:
-            self._connection = None
-            self._conn.close()
-
-    def stop(self) -> None:
-        """Forced close (the dialect's terminate)."""
-        if self._connection is not None:
-            self._connection = None
-            self._conn.close()
-
-    async def create_function(self, *args: Any, **kwargs: Any) -> None:
-        self._conn.create_function(*args, **kwargs)
-
-    @property
-    def isolation_level(self) -> str | None:
-        return self._conn.isolation_level
-
-    @isolation_level.setter
-    def isolation_level(self, value: str | None) -> None:
-        self._conn.isolation_level = value
-
-    @property
-    def in_transaction(self) -> bool:
-        return self._conn.in_transaction
-
-    def try_begin_immediate(self) -> bool:
-        """See `try_begin_immediate` (the function)."""
-        return try_begin_immediate(self._conn)
 
 
 def try_begin_immediate(conn: sqlite3.Connection) -> bool:
@@ -175,16 +46,13 @@ def is_busy(exc: BaseException) -> bool:
     return "database is locked" in text or "database is busy" in text
 
 
-async def connect(database: str, *, busy_timeout_ms: int = 0,
-                  uri: bool = False) -> InlineConnection:
-    """Open a connection (the `async_creator` of an engine)."""
-    return InlineConnection(database, busy_timeout_ms=busy_timeout_ms, uri=uri)
-
-
 def open_sqlite3(database: str, *, busy_timeout_ms: int) -> sqlite3.Connection:
-    """A sqlite3 connection for a synchronous engine used on the loop thread (see
-    InlineSession). isolation_level "" keeps sqlite3's legacy transaction handling, as in
-    InlineConnection; check_same_thread is off for the same reason."""
+    """A sqlite3 connection for a synchronous engine used on the loop thread.
+
+    isolation_level "" keeps sqlite3's usual (legacy) transaction handling: a DML statement
+    outside a transaction opens one, and the BEGIN IMMEDIATE we issue is honoured.
+    check_same_thread is off only because the pool may close a connection from a
+    garbage-collector callback; every statement runs on the event loop's thread."""
     return sqlite3.connect(database, timeout=busy_timeout_ms / 1000, isolation_level="",
                            check_same_thread=False)
 
