@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import insert as sql_insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -73,16 +74,16 @@ async def enqueue(session: AsyncSession, message: Outgoing) -> int | None:
                   case_id=message.case_id, purpose=message.purpose,
                   dedup_key=message.dedup_key, state=OutboxState.PENDING, attempts=0,
                   next_attempt_at=_real_now(), created_at=_real_now())
-    if message.dedup_key is None:
-        row = OutboxMessage(**values)
-        session.add(row)
-        await session.flush()
-        return row.id
+    if message.dedup_key is None:  # a plain INSERT: no unit of work for a queued message
+        return (await session.execute(_INSERT, values)).scalar_one()
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     statement = (insert(OutboxMessage).values(**values)
                  .on_conflict_do_nothing(index_elements=["dedup_key"])
                  .returning(OutboxMessage.id))
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+_INSERT = sql_insert(_OUTBOX).returning(_OUTBOX.c.id)
 
 
 async def _replace_waiting(session: AsyncSession, message: Outgoing,
