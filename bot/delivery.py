@@ -194,10 +194,27 @@ class OutboxWorker:
         self.delivered += 1
 
     async def _record_batches(self) -> None:
+        """Record waiting sends until none are left. A failed transaction (the database
+        locked or unreachable) puts its batch back and tries again: a send that Telegram
+        took is never forgotten while the worker runs. Stopping gives up; those rows are
+        sent again when their lease ends (at-least-once, see the module docstring)."""
+        delay = 0.5
         while self._sent:
             batch, self._sent = self._sent, []
-            async with self.db.transaction() as session:
-                await outbox.mark_sent(session, batch)
+            try:
+                async with self.db.transaction() as session:
+                    await outbox.mark_sent(session, batch)
+                delay = 0.5
+            except asyncio.CancelledError:
+                self._sent[:0] = batch
+                raise
+            except Exception:
+                log.exception("could not record %d sent messages; trying again", len(batch))
+                self._sent[:0] = batch
+                if self._stopping:
+                    return
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
 
     async def _record_retry(self, row: Any, error: str,
                             wait: timedelta | None = None, count: bool = True) -> None:

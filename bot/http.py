@@ -108,7 +108,8 @@ class AiohttpRequest(BaseRequest):
             else:
                 parameters = request_data.parameters
                 if parameters:
-                    body = json.dumps(parameters, ensure_ascii=False).encode()
+                    # ASCII escapes: a lone surrogate in some text cannot fail to encode.
+                    body = json.dumps(parameters).encode()
                     headers = _JSON
         timeout = self._timeout(read_timeout, write_timeout, connect_timeout, pool_timeout,
                                 files)

@@ -152,11 +152,14 @@ async def _save_report(session: AsyncSession, report: Report, case_id: int) -> N
     A new report goes in as two plain INSERTs rather than through the ORM's unit of work,
     which cost more than the rest of a submission (measured: the flush of one report and
     its photo was the largest single item of the intake path). The object stays outside
-    the session; its id is set from the INSERT.
+    the session, with its id set from the INSERT: never add it to a session afterwards.
     """
     report.case_id = case_id
-    if report.id is not None or report in session:
-        return  # already persistent: the ORM writes the change
+    if report in session:  # the caller added it: the ORM writes it (now, for its id)
+        await session.flush()
+        return
+    if report.id is not None:
+        raise ValueError("a report outside the session must be new")
     values = {key: value for key in _REPORT_KEYS if (value := getattr(report, key)) is not None}
     report.id = (await session.execute(_INSERT_REPORT, values)).scalar_one()
     if report.photos:  # every row with the same keys (one executemany)

@@ -57,6 +57,13 @@ class RosterEntry:
     always_on_call: bool
 
 
+CHUNK = 500
+
+
+def _chunks(values: list[int]) -> list[list[int]]:
+    return [values[i:i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
 _MEMBERSHIPS = Membership.__table__
 _PEOPLE = Person.__table__
 _SHIFTS = Shift.__table__
@@ -78,11 +85,15 @@ async def roster(session: AsyncSession, grid_ids: list[int],
     """Memberships (with shifts) and people of these grids, by name.
 
     Plain rows, not ORM objects: this runs for every dispatched and refreshed case."""
-    rows = list(await session.execute(_ROSTER, {
-        "grid_ids": list(grid_ids), "roles": list(roles or tuple(Role))}))
+    rows = []
+    for part in _chunks(list(grid_ids)):  # bounded IN lists (asyncpg takes 32,767 binds)
+        rows += await session.execute(_ROSTER, {"grid_ids": part,
+                                                "roles": list(roles or tuple(Role))})
+    if len(grid_ids) > CHUNK:
+        rows.sort(key=lambda row: (row.name, row.person_id))
     specs: dict[int, list[ShiftSpec]] = {row.id: [] for row in rows}
-    if rows:
-        for shift in await session.execute(_ROSTER_SHIFTS, {"ids": list(specs)}):
+    for part in _chunks(list(specs)):
+        for shift in await session.execute(_ROSTER_SHIFTS, {"ids": part}):
             specs[shift.membership_id].append(ShiftSpec(
                 shift.weekdays, shift.on_date, shift.start_minute, shift.end_minute))
     return [RosterEntry(Member(row.person_id, row.telegram_id, row.name, row.language,

@@ -70,10 +70,13 @@ async def enqueue(session: AsyncSession, message: Outgoing) -> int | None:
         waiting = await _replace_waiting(session, message, payload)
         if waiting is not None:
             return waiting
+    now = _real_now()
+    # next_attempt_at == created_at marks a row that no delivery has leased or retried yet
+    # (both move next_attempt_at): only such a row may be coalesced.
     values = dict(chat_id=message.chat_id, method=message.method, payload=payload,
                   case_id=message.case_id, purpose=message.purpose,
                   dedup_key=message.dedup_key, state=OutboxState.PENDING, attempts=0,
-                  next_attempt_at=_real_now(), created_at=_real_now())
+                  next_attempt_at=now, created_at=now)
     if message.dedup_key is None:  # a plain INSERT: no unit of work for a queued message
         return (await session.execute(_INSERT, values)).scalar_one()
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
@@ -88,19 +91,18 @@ _INSERT = sql_insert(_OUTBOX).returning(_OUTBOX.c.id)
 
 async def _replace_waiting(session: AsyncSession, message: Outgoing,
                            payload: dict[str, Any]) -> int | None:
-    now = _real_now()
-    rows = await session.execute(_WAITING, {
+    rows = (await session.execute(_WAITING, {
         "chat_id": message.chat_id, "case_id": message.case_id, "purpose": message.purpose,
-        "method": message.method, "now": now})
+        "method": message.method})).all()
     # Coalescing keeps these to one per edited message, so there are only ever a few.
     row_id = next((row.id for row in rows
                    if row.payload.get("_edit_of") == message.edit_of), None)
     if row_id is None:
         return None
     # Checked again in the UPDATE: a delivery may have leased the row in between (on
-    # PostgreSQL; SQLite's write lock rules that out).
-    replaced = await session.execute(_REPLACE_WAITING, {"row_id": row_id, "payload": payload,
-                                                        "now": now})
+    # PostgreSQL; SQLite's write lock rules that out). A leased row is never rewritten,
+    # even after its lease ran out while a slow send was still in flight.
+    replaced = await session.execute(_REPLACE_WAITING, {"row_id": row_id, "payload": payload})
     if not replaced.rowcount:
         return None
     return row_id
@@ -111,12 +113,12 @@ _WAITING = (
     .where(_OUTBOX.c.chat_id == bindparam("chat_id"), _OUTBOX.c.case_id == bindparam("case_id"),
            _OUTBOX.c.purpose == bindparam("purpose"), _OUTBOX.c.method == bindparam("method"),
            _OUTBOX.c.state == OutboxState.PENDING, _OUTBOX.c.attempts == 0,
-           _OUTBOX.c.next_attempt_at <= bindparam("now"))
+           _OUTBOX.c.next_attempt_at == _OUTBOX.c.created_at)
     .order_by(_OUTBOX.c.id.desc()))
 _REPLACE_WAITING = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.state == OutboxState.PENDING,
-           _OUTBOX.c.attempts == 0, _OUTBOX.c.next_attempt_at <= bindparam("now"))
+           _OUTBOX.c.attempts == 0, _OUTBOX.c.next_attempt_at == _OUTBOX.c.created_at)
     .values(payload=bindparam("payload")))
 
 

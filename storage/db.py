@@ -55,16 +55,27 @@ LOCK_WAIT_SECONDS = 30.0
 READER_BUSY_MS = 100
 
 
+class NotWalError(RuntimeError):
+    """SQLite refused write-ahead logging, which the concurrency design needs."""
+
+
 class DatabaseLocked(RuntimeError):
     """Another process held SQLite's write lock for longer than LOCK_WAIT_SECONDS."""
 
 
 def _sqlite_pragmas(engine: AsyncEngine | Engine, *extra: str) -> None:
     @event.listens_for(getattr(engine, "sync_engine", engine), "connect")
-    def _pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
+    def _pragmas(dbapi_conn, _record) -> None:
         cursor = dbapi_conn.cursor()
-        for pragma in ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL",
-                       "PRAGMA synchronous=NORMAL", *extra):
+        cursor.execute("PRAGMA journal_mode=WAL")
+        mode = cursor.fetchone()[0]
+        if str(mode).lower() not in ("wal", "memory"):
+            # Without WAL a reader blocks the writer's commit, which runs with a zero busy
+            # timeout on the loop: refuse rather than fail at random under load.
+            cursor.close()
+            raise NotWalError(f"SQLite would not switch to WAL mode (it stays in {mode} "
+                              "mode; a network filesystem?): put the database on a local disk")
+        for pragma in ("PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL", *extra):
             cursor.execute(pragma)
         cursor.close()
 

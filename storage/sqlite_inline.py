@@ -24,6 +24,8 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy.util import immutabledict
+
 
 def try_begin_immediate(conn: sqlite3.Connection) -> bool:
     """Open a write transaction now; False (nothing opened) while another connection holds
@@ -57,6 +59,9 @@ def open_sqlite3(database: str, *, busy_timeout_ms: int) -> sqlite3.Connection:
                            check_same_thread=False)
 
 
+_PREBUFFER = immutabledict({"prebuffer_rows": True})
+
+
 class InlineSession:
     """The part of AsyncSession's API this project uses, over a synchronous Session.
 
@@ -77,14 +82,20 @@ class InlineSession:
     def bind(self) -> Any:
         return self.sync_session.bind
 
-    async def execute(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
-        return self.sync_session.execute(statement, params, **kwargs)
+    async def execute(self, statement: Any, params: Any = None, *,
+                      execution_options: Any = _PREBUFFER, **kwargs: Any) -> Any:
+        # ORM rows are fetched at once, as AsyncSession does (so a result read after the
+        # session ended fails on neither backend).
+        if execution_options is not _PREBUFFER:
+            execution_options = _PREBUFFER | execution_options
+        return self.sync_session.execute(statement, params,
+                                         execution_options=execution_options, **kwargs)
 
     async def scalar(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
         return self.sync_session.scalar(statement, params, **kwargs)
 
     async def scalars(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
-        return self.sync_session.scalars(statement, params, **kwargs)
+        return (await self.execute(statement, params, **kwargs)).scalars()
 
     async def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
         return self.sync_session.get(entity, ident, **kwargs)

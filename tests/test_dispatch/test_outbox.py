@@ -117,3 +117,20 @@ async def test_each_chat_delivers_in_order_and_dedup_keys_queue_once(db: Databas
     async with db.transaction() as session:
         assert await outbox.edit_targets(session, [a1, a2, 999]) == {
             a1: ("sent", 1), a2: ("pending", None), 999: ("undeliverable", None)}
+
+
+async def test_a_row_whose_lease_ran_out_mid_send_is_not_rewritten(db: Database) -> None:
+    """A slow send (a rate limiter sleeping through 429s) can outlive its lease: the row is
+    due again, but the message on its way must not change under it."""
+    case_id = await _case(db)
+    async with db.transaction() as session:
+        first = await enqueue(session, _count(case_id, 2))
+    async with db.transaction() as session:
+        [leased] = await lease_due(session)
+        # Five minutes later: the lease has run out, the row looks due again.
+        await session.execute(update(OutboxMessage).where(OutboxMessage.id == first)
+                              .values(next_attempt_at=datetime.now(UTC) - outbox.LEASE / 5))
+    assert leased.id == first
+    async with db.transaction() as session:
+        assert await enqueue(session, _count(case_id, 3)) != first
+    assert [r.payload["text"] for r in await _rows(db)] == ["共 2 人举报", "共 3 人举报"]
