@@ -207,21 +207,26 @@ async def reports_of(session: AsyncSession, case_id: int) -> list[Report]:
 async def case_texts(session: AsyncSession, case_id: int, limit: int = 50) -> list[str]:
     """The descriptions of a case's reports, oldest first (the card shows only the first
     few hundred characters of them, so `limit` reports are plenty)."""
-    rows = await session.execute(
-        select(Report.text).where(Report.case_id == case_id, Report.text.is_not(None))
-        .order_by(Report.id).limit(limit))
+    rows = await session.execute(_CASE_TEXTS, {"case_id": case_id, "limit": limit})
     return [text for text in rows.scalars() if text]
+
+
+_CASE_TEXTS = (select(_REPORTS.c.text)
+               .where(_REPORTS.c.case_id == bindparam("case_id"), _REPORTS.c.text.is_not(None))
+               .order_by(_REPORTS.c.id).limit(bindparam("limit")))
 
 
 async def first_media(session: AsyncSession, reports: list[Report]) -> tuple[str, str] | None:
     """(file id, kind) of the first picture of these reports, if any."""
     if not reports:
         return None
-    row = (await session.execute(
-        select(ReportPhoto.file_id, ReportPhoto.kind)
-        .where(ReportPhoto.report_id.in_([r.id for r in reports]))
-        .order_by(ReportPhoto.id).limit(1))).first()
+    row = (await session.execute(_FIRST_MEDIA, {"ids": [r.id for r in reports]})).first()
     return (row.file_id, row.kind) if row else None
+
+
+_FIRST_MEDIA = (select(_PHOTOS.c.file_id, _PHOTOS.c.kind)
+                .where(_PHOTOS.c.report_id.in_(bindparam("ids", expanding=True)))
+                .order_by(_PHOTOS.c.id).limit(1))
 
 
 async def dispatch(session: AsyncSession, case: Case, now: datetime, ctx: CaseContext,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.cases import CaseContext, case_texts, first_media, reports_of
@@ -19,6 +19,8 @@ from handlers.services import Services
 from storage.models import Case, CaseState, OutboxMessage, Report
 
 GROUP = render.GROUP_LANG
+_OUTBOX = OutboxMessage.__table__
+_METHOD_OF = select(_OUTBOX.c.method).where(_OUTBOX.c.id == bindparam("id"))
 
 
 def _lang(member: Member) -> str:
@@ -79,8 +81,7 @@ class OutboxNotifier:
                       transferred_to: GridNode | None = None) -> None:
         if case.dispatch_outbox_id is None or case.dispatch_chat_id is None:
             return
-        original_method = await session.scalar(
-            select(OutboxMessage.method).where(OutboxMessage.id == case.dispatch_outbox_id))
+        original_method = await session.scalar(_METHOD_OF, {"id": case.dispatch_outbox_id})
         grid = self.svc.catalog.router.get(case.grid_id)
         texts = await case_texts(session, case.id)
         lines = render.status_lines(case, assignee, self.svc.sla, transferred_to)

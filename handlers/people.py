@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from telegram import User
 
 from handlers.i18n import language_for
@@ -15,6 +15,8 @@ from storage.models import Person
 # live CACHE_SECONDS: another instance's /lang change shows up here within that time.
 CACHE_SECONDS = 60.0
 CACHE_SIZE = 50_000
+_PEOPLE = Person.__table__
+_LANGUAGE_OF = select(_PEOPLE.c.language).where(_PEOPLE.c.telegram_id == bindparam("telegram_id"))
 
 
 async def user_language(svc: Services, user: User | None) -> str:
@@ -27,7 +29,7 @@ async def user_language(svc: Services, user: User | None) -> str:
     if cached is not None and cached[0] > now:
         return language_for(user.language_code, cached[1])
     async with svc.db.sessions() as session:
-        chosen = await session.scalar(select(Person.language).where(Person.telegram_id == user.id))
+        chosen = await session.scalar(_LANGUAGE_OF, {"telegram_id": user.id})
     if len(_chosen) >= CACHE_SIZE:
         _chosen.clear()
     _chosen[user.id] = (now + CACHE_SECONDS, chosen)
