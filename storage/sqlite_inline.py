@@ -71,6 +71,10 @@ class InlineSession:
     64 µs through Session, and five indexed reads 541 µs against 286 µs. The methods are
     coroutines, as AsyncSession's are, so the same code runs on both backends (and the
     PostgreSQL run of the tests catches a lazy load that only SQLite would allow).
+
+    ORM results are fetched at once, as AsyncSession's are; plain (Core) rows are read from
+    the cursor as they are iterated, so read them before the session ends (every caller
+    does: a result never leaves its `async with`).
     """
 
     __slots__ = ("sync_session",)
