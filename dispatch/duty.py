@@ -17,6 +17,7 @@ from dispatch.clock import to_local
 from dispatch.routing import Router
 from dispatch.shifts import ShiftSpec, is_on_duty
 from schedules.windows import WindowRule, active_windows
+from storage.db import IN_CHUNK, chunks
 from storage.models import Case, Membership, Person, Role, Shift
 
 
@@ -57,13 +58,6 @@ class RosterEntry:
     always_on_call: bool
 
 
-CHUNK = 500
-
-
-def _chunks(values: list[int]) -> list[list[int]]:
-    return [values[i:i + CHUNK] for i in range(0, len(values), CHUNK)]
-
-
 _MEMBERSHIPS = Membership.__table__
 _PEOPLE = Person.__table__
 _SHIFTS = Shift.__table__
@@ -86,13 +80,13 @@ async def roster(session: AsyncSession, grid_ids: list[int],
 
     Plain rows, not ORM objects: this runs for every dispatched and refreshed case."""
     rows = []
-    for part in _chunks(list(grid_ids)):  # bounded IN lists (asyncpg takes 32,767 binds)
+    for part in chunks(list(grid_ids)):
         rows += await session.execute(_ROSTER, {"grid_ids": part,
                                                 "roles": list(roles or tuple(Role))})
-    if len(grid_ids) > CHUNK:
+    if len(grid_ids) > IN_CHUNK:
         rows.sort(key=lambda row: (row.name, row.person_id))
     specs: dict[int, list[ShiftSpec]] = {row.id: [] for row in rows}
-    for part in _chunks(list(specs)):
+    for part in chunks(list(specs)):
         for shift in await session.execute(_ROSTER_SHIFTS, {"ids": part}):
             specs[shift.membership_id].append(ShiftSpec(
                 shift.weekdays, shift.on_date, shift.start_minute, shift.end_minute))

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import chunks
 from storage.models import Event, OutboxMessage, OutboxState
 
 # Long enough for PTB's AIORateLimiter to sleep through a few 429s inside one call.
@@ -125,9 +126,9 @@ _REPLACE_WAITING = (
 async def queued_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
     """Those of `keys` already queued (whatever became of them): never queue them again."""
     found: set[str] = set()
-    for i in range(0, len(keys), 500):
+    for part in chunks(keys):
         rows = await session.execute(select(OutboxMessage.dedup_key).where(
-            OutboxMessage.dedup_key.in_(list(keys[i:i + 500]))))
+            OutboxMessage.dedup_key.in_(list(part))))
         found.update(rows.scalars())
     return found
 
@@ -156,6 +157,14 @@ _HEADS = (select(func.min(_OUTBOX.c.id)).where(_OUTBOX.c.state == OutboxState.PE
 _LEASE = (select(*_OUTBOX.c)
           .where(_OUTBOX.c.id.in_(_HEADS), _OUTBOX.c.next_attempt_at <= bindparam("now"))
           .order_by(_OUTBOX.c.id).limit(bindparam("limit")))
+
+
+async def method_of(session: AsyncSession, outbox_id: int) -> str | None:
+    """The Bot API method a queued message was (or will be) sent with."""
+    return await session.scalar(_METHOD_OF, {"id": outbox_id})
+
+
+_METHOD_OF = select(_OUTBOX.c.method).where(_OUTBOX.c.id == bindparam("id"))
 
 
 async def edit_targets(session: AsyncSession,

@@ -5,22 +5,19 @@ from __future__ import annotations
 
 from html import escape
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.cases import CaseContext, case_texts, first_media, reports_of
 from dispatch.duty import Duty, Member, all_hands, assignee_of, on_duty
-from dispatch.outbox import Outgoing, enqueue
+from dispatch.outbox import Outgoing, enqueue, method_of
 from dispatch.routing import GridNode
 from handlers import case_render as render
 from handlers.i18n import language_for, t
 from handlers.keyboards import location_keyboard_payload
 from handlers.services import Services
-from storage.models import Case, CaseState, OutboxMessage, Report
+from storage.models import Case, CaseState, Report
 
 GROUP = render.GROUP_LANG
-_OUTBOX = OutboxMessage.__table__
-_METHOD_OF = select(_OUTBOX.c.method).where(_OUTBOX.c.id == bindparam("id"))
 
 
 def _lang(member: Member) -> str:
@@ -81,7 +78,7 @@ class OutboxNotifier:
                       transferred_to: GridNode | None = None) -> None:
         if case.dispatch_outbox_id is None or case.dispatch_chat_id is None:
             return
-        original_method = await session.scalar(_METHOD_OF, {"id": case.dispatch_outbox_id})
+        original_method = await method_of(session, case.dispatch_outbox_id)
         grid = self.svc.catalog.router.get(case.grid_id)
         texts = await case_texts(session, case.id)
         lines = render.status_lines(case, assignee, self.svc.sla, transferred_to)

@@ -30,7 +30,6 @@ from storage.models import Grid, Role
 
 log = logging.getLogger(__name__)
 JOB_ID = "reminders"
-_CHUNK = 500
 
 
 def config_of(svc: Services) -> ReminderConfig:

@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import TypeVar
 
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import event
@@ -49,10 +50,21 @@ from sqlalchemy.pool import QueuePool
 
 from storage import sqlite_inline
 
+T = TypeVar("T")
+
 # How long a writer keeps retrying while another process holds SQLite's write lock.
 LOCK_WAIT_SECONDS = 30.0
-# The longest a quick reader on the loop thread may wait for SQLite (see create_read_engine).
+# The longest a quick reader on the loop thread may wait for SQLite (see create_inline_engine).
 READER_BUSY_MS = 100
+
+
+# At most this many values in one IN list (asyncpg takes 32,767 bind parameters).
+IN_CHUNK = 500
+
+
+def chunks(values: Sequence[T], size: int = IN_CHUNK) -> list[Sequence[T]]:
+    """`values` cut into pieces of at most `size`, for bounded IN lists."""
+    return [values[i:i + size] for i in range(0, len(values), size)]
 
 
 class NotWalError(RuntimeError):
@@ -100,7 +112,7 @@ def create_inline_engine(url: str, *, read_only: bool, echo: bool = False) -> En
     engine whose statements run on the loop thread (see sqlite_inline.InlineSession)."""
     path = _sqlite_path(url)
     # The writer never waits inside SQLite (BEGIN IMMEDIATE is retried asynchronously, see
-    # begin_immediate); a reader waits only in rare moments (another process recovering
+    # _begin_immediate_raw); a reader waits only in rare moments (another process recovering
     # the WAL after a crash): a short, bounded wait then, never one behind a writer.
     busy_ms = READER_BUSY_MS if read_only else 0
     engine = create_sync_engine(
@@ -134,8 +146,7 @@ class Database:
         sqlite = url.startswith("sqlite")
         self.report_engine = create_report_engine(url, echo=echo) if sqlite else self.engine
         self.report_sessions = session_factory(self.report_engine)
-        self._read_sessions = session_factory(self.engine)
-        self._write_sessions = session_factory(self.engine)
+        self._sessions = session_factory(self.engine)  # PostgreSQL's sessions of every kind
         # SQLite: synchronous sessions on the loop thread for transaction() and sessions().
         self._inline_engines: list[Engine] = []
         if sqlite:
@@ -158,7 +169,7 @@ class Database:
     async def sessions(self) -> AsyncIterator[AsyncSession]:
         """A read-only session for quick queries."""
         if self._write_lock is None:
-            async with self._read_sessions() as session:
+            async with self._sessions() as session:
                 yield session
             return
         with self._inline_reader() as session:
@@ -168,7 +179,7 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on error."""
         if self._write_lock is None:
-            async with self._write_sessions() as session, session.begin():
+            async with self._sessions() as session, session.begin():
                 yield session
             return
         async with self._write_lock:

@@ -116,14 +116,8 @@ class InlineSession:
     async def flush(self, objects: Any = None) -> None:
         self.sync_session.flush(objects)
 
-    async def refresh(self, instance: Any, attribute_names: Any = None, **kwargs: Any) -> None:
-        self.sync_session.refresh(instance, attribute_names, **kwargs)
-
     async def stream(self, statement: Any, params: Any = None, **kwargs: Any) -> _AsyncRows:
         return _AsyncRows(self.sync_session.execute(statement, params, **kwargs))
-
-    def expunge(self, instance: Any) -> None:
-        self.sync_session.expunge(instance)
 
     def __contains__(self, instance: Any) -> bool:
         return instance in self.sync_session

@@ -69,7 +69,6 @@ async def measure(url: str, tmp: Path, residents: int = RESIDENTS,
                 "photos": await session.scalar(select(func.count(ReportPhoto.sha256))) - 1,
                 "cases": await session.scalar(select(func.count(Case.id))),
                 "cpu_us": round(sorted(cpu_ms)[len(cpu_ms) // 2] * 1000),
-                "cpu_us_min": round(min(cpu_ms) * 1000),
             }
     rates.sort()
     return rates[len(rates) // 2], stored
