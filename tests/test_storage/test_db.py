@@ -7,8 +7,10 @@ import asyncio
 import sqlite3
 from datetime import date
 
+import asyncpg
 import pytest
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -125,3 +127,51 @@ async def test_every_session_streams_rows(db: Database) -> None:
         async with sessions() as session:
             result = await session.stream(select(Person.telegram_id).order_by(Person.id))
             assert [row[0] async for row in result] == [10, 11, 12, 13, 14]
+
+
+async def _backend_pid(db: Database) -> int:
+    async with db.transaction() as session:
+        return await session.scalar(select(func.pg_backend_pid()))
+
+
+async def test_a_connection_the_server_closed_is_replaced_unseen(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("PostgreSQL's connection pool")
+    first = await _backend_pid(db)
+    admin = await asyncpg.connect(  # an administrator ends our idle connection
+        make_url(db.url).set(drivername="postgresql").render_as_string(hide_password=False))
+    try:
+        assert await admin.fetchval("SELECT pg_terminate_backend($1)", first)
+    finally:
+        await admin.close()
+    await asyncio.sleep(0.2)  # the socket's end reaches asyncpg
+    assert await _backend_pid(db) != first  # no error: a fresh connection took its place
+
+
+async def test_an_idle_connection_is_pinged_before_use(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("PostgreSQL's connection pool")
+    first = await _backend_pid(db)
+    # A connection lost silently (no end of socket reached asyncpg, as behind a firewall
+    # that dropped it): only a ping tells. Idle connections are pinged, busy ones are not.
+    pings: list[int] = []
+    adapter = AsyncAdapt_asyncpg_connection
+    real_ping = adapter.ping
+
+    def failing_ping(self) -> None:
+        pings.append(1)
+        raise OSError("connection timed out")
+
+    monkeypatch.setattr(adapter, "ping", failing_ping)
+    await _backend_pid(db)
+    assert pings == []  # used a moment ago: no ping
+    monkeypatch.setattr(db_module, "IDLE_PING_SECONDS", 0.0)
+    monkeypatch.setattr(adapter, "ping", lambda self: (pings.append(1), real_ping(self))[1])
+    await _backend_pid(db)
+    assert pings  # idle for longer than IDLE_PING_SECONDS: pinged first
+    monkeypatch.setattr(adapter, "ping", failing_ping)
+    pings.clear()
+    assert await _backend_pid(db) != first  # the ping failed: replaced, no error
+    assert pings
