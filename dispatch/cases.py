@@ -26,6 +26,7 @@ from schedules.calendar import WorkCalendar
 from schedules.windows import WindowRule
 from storage.counters import next_case_number
 from storage.models import OPEN_STATES, Case, CaseState, Event, Report, ReportPhoto, utcnow
+from storage.prepared import Prepared
 
 METRES_PER_DEGREE = 111_320.0
 
@@ -83,14 +84,13 @@ async def find_duplicate(session: AsyncSession, report: Report, now: datetime,
                       lon_lo=report.longitude - lon_degrees,
                       lon_hi=report.longitude + lon_degrees)
         scored = [(haversine_m(report.latitude, report.longitude, row.latitude, row.longitude),
-                   row.id) for row in await session.execute(_NEAR_CANDIDATES, params)]
+                   row.id) for row in await _NEAR_CANDIDATES.all(session, params)]
         near = [(d, case_id) for d, case_id in scored if d <= rule.radius_m]
         chosen = min(near)[1] if near else None
     else:
         # Without a point: the same grid, and the case has no point either (both named a
         # place).
-        chosen = (await session.execute(_PLACE_CANDIDATES, params | {
-            "grid_id": report.grid_id})).scalar()
+        chosen = await _PLACE_CANDIDATES.scalar(session, params | {"grid_id": report.grid_id})
     return await lock_case(session, chosen) if chosen is not None else None
 
 
@@ -98,11 +98,11 @@ _CANDIDATES = (select(Case.id, Case.latitude, Case.longitude)
                .where(Case.category == bindparam("category"), Case.state.in_(OPEN_STATES),
                       Case.created_at >= bindparam("since"))
                .order_by(Case.created_at.desc()).limit(50))
-_NEAR_CANDIDATES = _CANDIDATES.where(
+_NEAR_CANDIDATES = Prepared(_CANDIDATES.where(
     Case.latitude.between(bindparam("lat_lo"), bindparam("lat_hi")),
-    Case.longitude.between(bindparam("lon_lo"), bindparam("lon_hi")))
-_PLACE_CANDIDATES = _CANDIDATES.where(Case.grid_id == bindparam("grid_id"),
-                                      Case.latitude.is_(None))
+    Case.longitude.between(bindparam("lon_lo"), bindparam("lon_hi"))))
+_PLACE_CANDIDATES = Prepared(_CANDIDATES.where(Case.grid_id == bindparam("grid_id"),
+                                               Case.latitude.is_(None)))
 
 
 async def place_report(session: AsyncSession, report: Report, now: datetime,
@@ -207,13 +207,14 @@ async def reports_of(session: AsyncSession, case_id: int) -> list[Report]:
 async def case_texts(session: AsyncSession, case_id: int, limit: int = 50) -> list[str]:
     """The descriptions of a case's reports, oldest first (the card shows only the first
     few hundred characters of them, so `limit` reports are plenty)."""
-    rows = await session.execute(_CASE_TEXTS, {"case_id": case_id, "limit": limit})
-    return [text for text in rows.scalars() if text]
+    rows = await _CASE_TEXTS.all(session, {"case_id": case_id, "limit": limit})
+    return [text for (text,) in rows if text]
 
 
-_CASE_TEXTS = (select(_REPORTS.c.text)
-               .where(_REPORTS.c.case_id == bindparam("case_id"), _REPORTS.c.text.is_not(None))
-               .order_by(_REPORTS.c.id).limit(bindparam("limit")))
+_CASE_TEXTS = Prepared(
+    select(_REPORTS.c.text)
+    .where(_REPORTS.c.case_id == bindparam("case_id"), _REPORTS.c.text.is_not(None))
+    .order_by(_REPORTS.c.id).limit(bindparam("limit")))
 
 
 async def first_media(session: AsyncSession, reports: list[Report]) -> tuple[str, str] | None:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import chunks
 from storage.models import Event, OutboxMessage, OutboxState
+from storage.prepared import Prepared
 
 # Long enough for PTB's AIORateLimiter to sleep through a few 429s inside one call.
 LEASE = timedelta(minutes=5)
@@ -79,7 +80,7 @@ async def enqueue(session: AsyncSession, message: Outgoing) -> int | None:
                   dedup_key=message.dedup_key, state=OutboxState.PENDING, attempts=0,
                   next_attempt_at=now, created_at=now)
     if message.dedup_key is None:  # a plain INSERT: no unit of work for a queued message
-        return (await session.execute(_INSERT, values)).scalar_one()
+        return await _INSERT.scalar(session, values)
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     statement = (insert(OutboxMessage).values(**values)
                  .on_conflict_do_nothing(index_elements=["dedup_key"])
@@ -87,14 +88,17 @@ async def enqueue(session: AsyncSession, message: Outgoing) -> int | None:
     return (await session.execute(statement)).scalar_one_or_none()
 
 
-_INSERT = sql_insert(_OUTBOX).returning(_OUTBOX.c.id)
+_INSERT_KEYS = ("chat_id", "method", "payload", "case_id", "purpose", "dedup_key", "state",
+                "attempts", "next_attempt_at", "created_at")
+_INSERT = Prepared(sql_insert(_OUTBOX).values({key: bindparam(key) for key in _INSERT_KEYS})
+                   .returning(_OUTBOX.c.id))
 
 
 async def _replace_waiting(session: AsyncSession, message: Outgoing,
                            payload: dict[str, Any]) -> int | None:
-    rows = (await session.execute(_WAITING, {
+    rows = await _WAITING.all(session, {
         "chat_id": message.chat_id, "case_id": message.case_id, "purpose": message.purpose,
-        "method": message.method})).all()
+        "method": message.method})
     # Coalescing keeps these to one per edited message, so there are only ever a few.
     row_id = next((row.id for row in rows
                    if row.payload.get("_edit_of") == message.edit_of), None)
@@ -103,20 +107,19 @@ async def _replace_waiting(session: AsyncSession, message: Outgoing,
     # Checked again in the UPDATE: a delivery may have leased the row in between (on
     # PostgreSQL; SQLite's write lock rules that out). A leased row is never rewritten,
     # even after its lease ran out while a slow send was still in flight.
-    replaced = await session.execute(_REPLACE_WAITING, {"row_id": row_id, "payload": payload})
-    if not replaced.rowcount:
+    if not await _REPLACE_WAITING.run(session, {"row_id": row_id, "payload": payload}):
         return None
     return row_id
 
 
-_WAITING = (
+_WAITING = Prepared(
     select(_OUTBOX.c.id, _OUTBOX.c.payload)
     .where(_OUTBOX.c.chat_id == bindparam("chat_id"), _OUTBOX.c.case_id == bindparam("case_id"),
            _OUTBOX.c.purpose == bindparam("purpose"), _OUTBOX.c.method == bindparam("method"),
            _OUTBOX.c.state == OutboxState.PENDING, _OUTBOX.c.attempts == 0,
            _OUTBOX.c.next_attempt_at == _OUTBOX.c.created_at)
     .order_by(_OUTBOX.c.id.desc()))
-_REPLACE_WAITING = (
+_REPLACE_WAITING = Prepared(
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.state == OutboxState.PENDING,
            _OUTBOX.c.attempts == 0, _OUTBOX.c.next_attempt_at == _OUTBOX.c.created_at)
@@ -161,10 +164,10 @@ _LEASE = (select(*_OUTBOX.c)
 
 async def method_of(session: AsyncSession, outbox_id: int) -> str | None:
     """The Bot API method a queued message was (or will be) sent with."""
-    return await session.scalar(_METHOD_OF, {"id": outbox_id})
+    return await _METHOD_OF.scalar(session, {"id": outbox_id})
 
 
-_METHOD_OF = select(_OUTBOX.c.method).where(_OUTBOX.c.id == bindparam("id"))
+_METHOD_OF = Prepared(select(_OUTBOX.c.method).where(_OUTBOX.c.id == bindparam("id")))
 
 
 async def edit_targets(session: AsyncSession,

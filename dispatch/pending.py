@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Person
+from storage.prepared import Prepared
 
 
 async def set_pending(session: AsyncSession, telegram_id: int, kind: str, data: dict[str, Any],
@@ -36,15 +37,15 @@ async def set_pending(session: AsyncSession, telegram_id: int, kind: str, data: 
     return True
 
 
-# Asked before every private message is handled: built once (see dispatch.reports).
-_SELECT_PENDING = select(Person.pending, Person.pending_until).where(
-    Person.telegram_id == bindparam("telegram_id"))
+# Asked before every private message is handled: prepared (see storage.prepared).
+_SELECT_PENDING = Prepared(select(Person.pending, Person.pending_until).where(
+    Person.telegram_id == bindparam("telegram_id")))
 
 
 async def get_pending(session: AsyncSession, telegram_id: int,
                       now: datetime) -> dict[str, Any] | None:
     """The live pending action of this person, if any."""
-    row = (await session.execute(_SELECT_PENDING, {"telegram_id": telegram_id})).one_or_none()
+    row = await _SELECT_PENDING.first(session, {"telegram_id": telegram_id})
     if row is None or row[0] is None or row[1] is None or row[1] <= now:
         return None
     return dict(row[0])

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dispatch.cases import CaseContext, place_report
 from dispatch.intake import anonymous_id
 from storage.models import Case, Draft, Report, ReportPhoto
+from storage.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -52,21 +53,22 @@ class DraftRow:
 
 
 # Drafts are read and written on every message a resident sends, so their statements are
-# built once (constructing a statement costs more than running it on SQLite) and run as
-# Core: a draft is one JSON document, there is nothing for the ORM to track.
+# prepared (storage.prepared: compiled once, run on the driver): a draft is one JSON
+# document, there is nothing for the ORM to track.
 _DRAFTS = Draft.__table__
 _COLUMNS = (_DRAFTS.c.id, _DRAFTS.c.user_id, _DRAFTS.c.chat_id, _DRAFTS.c.data,
             _DRAFTS.c.version, _DRAFTS.c.created_at, _DRAFTS.c.expires_at)
-_SELECT_DRAFT = select(*_COLUMNS).where(_DRAFTS.c.user_id == bindparam("user_id"))
-_SELECT_DRAFT_LOCKED = _SELECT_DRAFT.with_for_update()
-_INSERT_DRAFT = insert(_DRAFTS).values(
+_SELECT = select(*_COLUMNS).where(_DRAFTS.c.user_id == bindparam("user_id"))
+_SELECT_DRAFT = Prepared(_SELECT)
+_SELECT_DRAFT_LOCKED = Prepared(_SELECT.with_for_update())
+_INSERT_DRAFT = Prepared(insert(_DRAFTS).values(
     user_id=bindparam("new_user_id"), chat_id=bindparam("new_chat_id"), step="collecting",
     data=bindparam("new_data"), version=1, created_at=bindparam("now"),
-    updated_at=bindparam("now_again"), expires_at=bindparam("expires")).returning(_DRAFTS.c.id)
-_UPDATE_DRAFT = update(_DRAFTS).where(_DRAFTS.c.id == bindparam("draft_id")).values(
+    updated_at=bindparam("now_again"), expires_at=bindparam("expires")).returning(_DRAFTS.c.id))
+_UPDATE_DRAFT = Prepared(update(_DRAFTS).where(_DRAFTS.c.id == bindparam("draft_id")).values(
     data=bindparam("new_data"), version=_DRAFTS.c.version + 1, updated_at=bindparam("now"),
-    expires_at=bindparam("expires"))
-_DELETE_DRAFT = delete(_DRAFTS).where(_DRAFTS.c.id == bindparam("draft_id"))
+    expires_at=bindparam("expires")))
+_DELETE_DRAFT = Prepared(delete(_DRAFTS).where(_DRAFTS.c.id == bindparam("draft_id")))
 
 
 def _row(row: Any) -> DraftRow:
@@ -83,9 +85,8 @@ async def get_draft(session: AsyncSession, user_id: int, *,
     (On SQLite the whole transaction already holds the database's write lock.)
     """
     postgres = lock and session.bind.dialect.name == "postgresql"
-    result = await session.execute(_SELECT_DRAFT_LOCKED if postgres else _SELECT_DRAFT,
-                                   {"user_id": user_id})
-    row = result.first()
+    row = await (_SELECT_DRAFT_LOCKED if postgres else _SELECT_DRAFT).first(
+        session, {"user_id": user_id})
     return _row(row) if row is not None else None
 
 
@@ -95,12 +96,11 @@ async def save_draft(session: AsyncSession, resident: Resident, data: dict[str, 
     stored = copy.deepcopy(data)  # never share nested objects with the caller
     params = {"new_data": stored, "now": now, "expires": now + ttl}
     if draft is None:
-        draft_id = (await session.execute(_INSERT_DRAFT, dict(
-            params, now_again=now, new_user_id=resident.user_id,
-            new_chat_id=resident.chat_id))).scalar_one()
+        draft_id = await _INSERT_DRAFT.scalar(session, dict(
+            params, now_again=now, new_user_id=resident.user_id, new_chat_id=resident.chat_id))
         return DraftRow(id=draft_id, user_id=resident.user_id, chat_id=resident.chat_id,
                         data=stored, version=1, created_at=now, expires_at=now + ttl)
-    await session.execute(_UPDATE_DRAFT, dict(params, draft_id=draft.id))
+    await _UPDATE_DRAFT.run(session, dict(params, draft_id=draft.id))
     return DraftRow(id=draft.id, user_id=draft.user_id, chat_id=draft.chat_id, data=stored,
                     version=draft.version + 1, created_at=draft.created_at,
                     expires_at=now + ttl)
@@ -108,7 +108,7 @@ async def save_draft(session: AsyncSession, resident: Resident, data: dict[str, 
 
 async def delete_draft(session: AsyncSession, draft: DraftRow) -> None:
     """Forget a draft (submitted, cancelled or expired)."""
-    await session.execute(_DELETE_DRAFT, {"draft_id": draft.id})
+    await _DELETE_DRAFT.run(session, {"draft_id": draft.id})
 
 
 async def drop_draft(session: AsyncSession, user_id: int) -> bool:

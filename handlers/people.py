@@ -10,13 +10,15 @@ from telegram import User
 from handlers.i18n import language_for
 from handlers.services import Services
 from storage.models import Person
+from storage.prepared import Prepared
 
 # The /lang choice of recent users, so answering does not cost a query per update. Entries
 # live CACHE_SECONDS: another instance's /lang change shows up here within that time.
 CACHE_SECONDS = 60.0
 CACHE_SIZE = 50_000
 _PEOPLE = Person.__table__
-_LANGUAGE_OF = select(_PEOPLE.c.language).where(_PEOPLE.c.telegram_id == bindparam("telegram_id"))
+_LANGUAGE_OF = Prepared(
+    select(_PEOPLE.c.language).where(_PEOPLE.c.telegram_id == bindparam("telegram_id")))
 
 
 async def user_language(svc: Services, user: User | None) -> str:
@@ -29,7 +31,7 @@ async def user_language(svc: Services, user: User | None) -> str:
     if cached is not None and cached[0] > now:
         return language_for(user.language_code, cached[1])
     async with svc.db.sessions() as session:
-        chosen = await session.scalar(_LANGUAGE_OF, {"telegram_id": user.id})
+        chosen = await _LANGUAGE_OF.scalar(session, {"telegram_id": user.id})
     if len(_chosen) >= CACHE_SIZE:
         _chosen.clear()
     _chosen[user.id] = (now + CACHE_SECONDS, chosen)

@@ -1,0 +1,121 @@
+"""Prepared statements give what session.execute gives, in the session's own transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import pytest
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
+
+from dispatch.cases import OPEN_STATES
+from storage.db import Database
+from storage.models import Case, OutboxMessage, Person
+from storage.prepared import Prepared
+
+PEOPLE = Person.__table__
+AT = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+
+_PERSON = select(PEOPLE.c.id, PEOPLE.c.name, PEOPLE.c.pending, PEOPLE.c.pending_until,
+                 PEOPLE.c.created_at).where(PEOPLE.c.telegram_id == bindparam("tid"))
+_ADD = insert(PEOPLE).values(telegram_id=bindparam("tid"), name=bindparam("name"),
+                             pending=bindparam("pending"), pending_until=bindparam("until"),
+                             created_at=bindparam("at"), updated_at=bindparam("at"),
+                             ).returning(PEOPLE.c.id)
+_RENAME = update(PEOPLE).where(PEOPLE.c.telegram_id > bindparam("above")).values(
+    name=bindparam("name"), updated_at=bindparam("at"))
+_OPEN = select(func.count()).select_from(Case).where(Case.state.in_(OPEN_STATES))
+
+
+async def test_rows_and_types_match_session_execute(db: Database) -> None:
+    until = AT + timedelta(minutes=30)
+    async with db.transaction() as session:
+        new_id = await Prepared(_ADD).scalar(session, {
+            "tid": 7, "name": "张三", "pending": {"kind": "arrival", "case_id": 3},
+            "until": until, "at": AT})
+        row = await Prepared(_PERSON).first(session, {"tid": 7})
+        expected = (await session.execute(_PERSON, {"tid": 7})).one()
+    assert row.id == new_id
+    assert tuple(row) == tuple(expected)
+    assert row.pending == {"kind": "arrival", "case_id": 3}
+    assert row.pending_until == until and row.pending_until.tzinfo is not None
+    assert row.created_at == AT
+    async with db.sessions() as session:  # readers too
+        assert await Prepared(_PERSON).first(session, {"tid": 8}) is None
+        assert (await Prepared(_PERSON).all(session, {"tid": 7}))[0].name == "张三"
+
+
+async def test_json_none_and_fixed_in_lists(db: Database) -> None:
+    async with db.transaction() as session:
+        await Prepared(_ADD).run(session, {"tid": 9, "name": "李四", "pending": None,
+                                           "until": None, "at": AT})
+        row = await Prepared(_PERSON).first(session, {"tid": 9})
+        assert row.pending_until is None
+        assert row.pending == (await session.execute(_PERSON, {"tid": 9})).one().pending
+        assert await Prepared(_OPEN).scalar(session) == 0
+
+
+async def test_rowcount_and_autoflush(db: Database) -> None:
+    async with db.transaction() as session:
+        session.add_all([Person(telegram_id=20 + i, name=f"人{i}") for i in range(3)])
+        # Not yet flushed: the prepared statement flushes first, as session.execute does.
+        assert await Prepared(_RENAME).run(session, {"above": 20, "name": "改", "at": AT}) == 2
+    async with db.sessions() as session:
+        names = (await session.execute(select(Person.name).order_by(Person.telegram_id))).all()
+    assert [n for (n,) in names] == ["人0", "改", "改"]
+
+
+async def test_a_failed_transaction_takes_prepared_writes_with_it(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:
+            await Prepared(_ADD).run(session, {"tid": 30, "name": "王五", "pending": None,
+                                               "until": None, "at": AT})
+            raise RuntimeError("boom")
+    async with db.sessions() as session:
+        assert await Prepared(_PERSON).first(session, {"tid": 30}) is None
+
+
+async def test_driver_errors_are_sqlalchemy_errors(db: Database) -> None:
+    values = {"tid": 40, "name": "赵六", "pending": None, "until": None, "at": AT}
+    async with db.transaction() as session:
+        await Prepared(_ADD).run(session, values)
+    with pytest.raises(IntegrityError):
+        async with db.transaction() as session:
+            await Prepared(_ADD).run(session, values)
+    with pytest.raises(ArgumentError, match="tid"):
+        async with db.sessions() as session:
+            await Prepared(_PERSON).first(session, {})
+    async with db.transaction() as session:  # the database is fine afterwards
+        assert (await Prepared(_PERSON).first(session, {"tid": 40})).name == "赵六"
+
+
+def test_what_it_cannot_run_is_refused_when_compiled(db: Database) -> None:
+    statement = select(OutboxMessage.id).where(
+        OutboxMessage.id.in_(bindparam("ids", expanding=True)))
+    with pytest.raises(TypeError, match="IN list"):
+        Prepared(statement)._plan(db.engine.dialect)
+    relies_on_onupdate = update(PEOPLE).values(name=bindparam("name"))
+    with pytest.raises(TypeError, match="updated_at"):
+        Prepared(relies_on_onupdate)._plan(db.engine.dialect)
+
+
+async def test_a_lost_postgresql_connection_is_invalidated(db: Database) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("PostgreSQL's connections")
+    with pytest.raises(DBAPIError) as raised:
+        async with db.transaction() as session:
+            pid = await Prepared(select(func.pg_backend_pid())).scalar(session)
+            admin = await asyncpg.connect(make_url(db.url).set(
+                drivername="postgresql").render_as_string(hide_password=False))
+            try:
+                await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
+            finally:
+                await admin.close()
+            await asyncio.sleep(0.2)
+            await Prepared(_PERSON).first(session, {"tid": 1})
+    assert raised.value.connection_invalidated
+    async with db.transaction() as session:  # the pool hands out a live connection again
+        assert await Prepared(select(func.pg_backend_pid())).scalar(session) != pid
