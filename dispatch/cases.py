@@ -221,13 +221,13 @@ async def first_media(session: AsyncSession, reports: list[Report]) -> tuple[str
     """(file id, kind) of the first picture of these reports, if any."""
     if not reports:
         return None
-    row = (await session.execute(_FIRST_MEDIA, {"ids": [r.id for r in reports]})).first()
+    row = await _FIRST_MEDIA.first(session, {"ids": [r.id for r in reports]})
     return (row.file_id, row.kind) if row else None
 
 
-_FIRST_MEDIA = (select(_PHOTOS.c.file_id, _PHOTOS.c.kind)
-                .where(_PHOTOS.c.report_id.in_(bindparam("ids", expanding=True)))
-                .order_by(_PHOTOS.c.id).limit(1))
+_FIRST_MEDIA = Prepared(select(_PHOTOS.c.file_id, _PHOTOS.c.kind)
+                        .where(_PHOTOS.c.report_id.in_(bindparam("ids", expanding=True)))
+                        .order_by(_PHOTOS.c.id).limit(1))
 
 
 async def dispatch(session: AsyncSession, case: Case, now: datetime, ctx: CaseContext,

@@ -19,6 +19,7 @@ from dispatch.shifts import ShiftSpec, is_on_duty
 from schedules.windows import WindowRule, active_windows
 from storage.db import IN_CHUNK, chunks
 from storage.models import Case, Membership, Person, Role, Shift
+from storage.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,14 @@ class RosterEntry:
 _MEMBERSHIPS = Membership.__table__
 _PEOPLE = Person.__table__
 _SHIFTS = Shift.__table__
-_ROSTER = (select(_MEMBERSHIPS.c.id, _MEMBERSHIPS.c.grid_id, _MEMBERSHIPS.c.role,
+_ROSTER = Prepared(select(_MEMBERSHIPS.c.id, _MEMBERSHIPS.c.grid_id, _MEMBERSHIPS.c.role,
                   _MEMBERSHIPS.c.always_on_call, _PEOPLE.c.id.label("person_id"),
                   _PEOPLE.c.telegram_id, _PEOPLE.c.name, _PEOPLE.c.language)
            .join(_PEOPLE, _MEMBERSHIPS.c.person_id == _PEOPLE.c.id)
            .where(_MEMBERSHIPS.c.grid_id.in_(bindparam("grid_ids", expanding=True)),
                   _MEMBERSHIPS.c.role.in_(bindparam("roles", expanding=True)))
            .order_by(_PEOPLE.c.name, _PEOPLE.c.id))
-_ROSTER_SHIFTS = (select(_SHIFTS.c.membership_id, _SHIFTS.c.weekdays, _SHIFTS.c.on_date,
+_ROSTER_SHIFTS = Prepared(select(_SHIFTS.c.membership_id, _SHIFTS.c.weekdays, _SHIFTS.c.on_date,
                          _SHIFTS.c.start_minute, _SHIFTS.c.end_minute)
                   .where(_SHIFTS.c.membership_id.in_(bindparam("ids", expanding=True)))
                   .order_by(_SHIFTS.c.id))
@@ -81,13 +82,13 @@ async def roster(session: AsyncSession, grid_ids: list[int],
     Plain rows, not ORM objects: this runs for every dispatched and refreshed case."""
     rows = []
     for part in chunks(list(grid_ids)):
-        rows += await session.execute(_ROSTER, {"grid_ids": part,
-                                                "roles": list(roles or tuple(Role))})
+        rows += await _ROSTER.all(session, {"grid_ids": part,
+                                            "roles": list(roles or tuple(Role))})
     if len(grid_ids) > IN_CHUNK:
         rows.sort(key=lambda row: (row.name, row.person_id))
     specs: dict[int, list[ShiftSpec]] = {row.id: [] for row in rows}
     for part in chunks(list(specs)):
-        for shift in await session.execute(_ROSTER_SHIFTS, {"ids": part}):
+        for shift in await _ROSTER_SHIFTS.all(session, {"ids": part}):
             specs[shift.membership_id].append(ShiftSpec(
                 shift.weekdays, shift.on_date, shift.start_minute, shift.end_minute))
     return [RosterEntry(Member(row.person_id, row.telegram_id, row.name, row.language,

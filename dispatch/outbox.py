@@ -146,20 +146,22 @@ async def lease_due(session: AsyncSession, limit: int = 50,
     as plain rows with the table's columns (nothing to track: delivery only reads them).
     """
     now = now or _real_now()
-    query = _LEASE.with_for_update(skip_locked=True) \
-        if session.bind.dialect.name == "postgresql" else _LEASE
-    leased = list(await session.execute(query, {"now": now, "limit": limit}))
+    query = _LEASE_LOCKED if session.bind.dialect.name == "postgresql" else _LEASE
+    leased = await query.all(session, {"now": now, "limit": limit})
     if leased:
-        await session.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_([r.id for r in leased]))
-                              .values(next_attempt_at=now + LEASE))
+        await _EXTEND.run(session, {"ids": [row.id for row in leased], "until": now + LEASE})
     return leased
 
 
 _HEADS = (select(func.min(_OUTBOX.c.id)).where(_OUTBOX.c.state == OutboxState.PENDING)
           .group_by(_OUTBOX.c.chat_id))
-_LEASE = (select(*_OUTBOX.c)
-          .where(_OUTBOX.c.id.in_(_HEADS), _OUTBOX.c.next_attempt_at <= bindparam("now"))
-          .order_by(_OUTBOX.c.id).limit(bindparam("limit")))
+_LEASING = (select(*_OUTBOX.c)
+            .where(_OUTBOX.c.id.in_(_HEADS), _OUTBOX.c.next_attempt_at <= bindparam("now"))
+            .order_by(_OUTBOX.c.id).limit(bindparam("limit")))
+_LEASE = Prepared(_LEASING)
+_LEASE_LOCKED = Prepared(_LEASING.with_for_update(skip_locked=True))
+_EXTEND = Prepared(update(_OUTBOX).where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+                   .values(next_attempt_at=bindparam("until")))
 
 
 async def method_of(session: AsyncSession, outbox_id: int) -> str | None:
@@ -174,10 +176,15 @@ async def edit_targets(session: AsyncSession,
                        outbox_ids: Sequence[int]) -> dict[int, tuple[str, int | None]]:
     """State and Telegram message id of each message these edits refer to (a message
     never queued counts as undeliverable)."""
-    found = {row.id: (row.state, row.telegram_message_id) for row in await session.execute(
-        select(_OUTBOX.c.id, _OUTBOX.c.state, _OUTBOX.c.telegram_message_id)
-        .where(_OUTBOX.c.id.in_(list(outbox_ids))))} if outbox_ids else {}
+    found = {}
+    for part in chunks(list(outbox_ids)):
+        for row in await _TARGETS.all(session, {"ids": part}):
+            found[row.id] = (row.state, row.telegram_message_id)
     return {i: found.get(i, (OutboxState.UNDELIVERABLE, None)) for i in outbox_ids}
+
+
+_TARGETS = Prepared(select(_OUTBOX.c.id, _OUTBOX.c.state, _OUTBOX.c.telegram_message_id)
+                    .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True))))
 
 
 async def mark_sent(session: AsyncSession, sent: Sequence[tuple[int, int | None]]) -> None:

@@ -17,9 +17,9 @@ changes are flushed (as autoflush would); driver errors come out as SQLAlchemy's
 exceptions (IntegrityError and so on), and a lost PostgreSQL connection is invalidated as
 SQLAlchemy would invalidate it. What it skips is the per-call machinery.
 
-Limits, checked when a statement is first compiled: an IN list must be fixed in the
-statement (`state.in_(OPEN_STATES)`), not given as a parameter; bind parameters may not
-have callables; and an INSERT or UPDATE gives every column with a Python-side default
+An IN list given as a parameter (`bindparam("ids", expanding=True)`) is compiled once per
+length; an empty list matches nothing, as in SQLAlchemy. Limits, checked when a statement
+is first compiled: bind parameters may not have callables; and an INSERT or UPDATE gives every column with a Python-side default
 (`default=utcnow`, `onupdate=utcnow`) its value, as nothing evaluates those here. Rows come back as named tuples (`row.id`), read at once.
 
 On PostgreSQL this reaches into SQLAlchemy's asyncpg adapter (its statement cache, its
@@ -44,14 +44,18 @@ from sqlalchemy.sql import ClauseElement
 _NO_PARAMS: Mapping[str, Any] = {}
 _STATUS_COUNT = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")
 _DRIVER = "lantian.prepared.driver"  # the session.info key of the cached driver connection
+# Plans kept per statement: one per dialect and length of its IN list parameters (callers
+# cut long lists with storage.db.chunks, so there are only ever a few lengths).
+MAX_PLANS = 64
 
 
 class _Plan:
-    """One statement compiled for one dialect."""
+    """One statement compiled for one dialect (and one length of each IN list parameter)."""
 
     __slots__ = ("sql", "binds", "columns", "types", "row", "processors")
 
-    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+    def __init__(self, statement: ClauseElement, dialect: Dialect,
+                 lengths: Mapping[str, int]) -> None:
         compiled = statement.compile(dialect=dialect)
         prefetch = [*compiled.insert_prefetch, *compiled.update_prefetch]
         if prefetch:
@@ -62,17 +66,29 @@ class _Plan:
             if bind.callable is not None:
                 raise TypeError(f"Prepared: bind parameter {bind.key!r} has a callable")
             if bind.required:
-                if bind.expanding:
-                    raise TypeError(f"Prepared: IN list {bind.key!r} given as a parameter; "
-                                    "only fixed IN lists are supported")
                 required.add(name)
-        expanded = compiled.construct_expanded_state(dict.fromkeys(required))
+        # An IN list given as a parameter is rendered with as many placeholders as it has
+        # values; the values themselves are taken from the parameters at each run.
+        placeholders = {name: [None] * lengths[name] if name in lengths else None
+                        for name in required}
+        expanded = compiled.construct_expanded_state(placeholders)
+        element_of = {element: (name, index)
+                      for name, elements in expanded.parameter_expansion.items()
+                      if name in lengths for index, element in enumerate(elements)}
         processors = dict(compiled._bind_processors)
         processors.update(expanded.processors)
         self.sql = expanded.statement
-        # (name, required, default, bind processor) in the order the driver takes them
-        self.binds = tuple((name, name in required, expanded.parameters.get(name),
-                            processors.get(name)) for name in expanded.positiontup or ())
+        # (name, how to get the value, default or list index, bind processor) in the order
+        # the driver takes them; how: 0 required, 1 optional, 2 an element of an IN list
+        binds = []
+        for name in expanded.positiontup or ():
+            process = processors.get(name)
+            if name in element_of:
+                binds.append((*element_of[name][:1], 2, element_of[name][1], process))
+            else:
+                binds.append((name, 0 if name in required else 1,
+                              expanded.parameters.get(name), process))
+        self.binds = tuple(binds)
         self.columns = tuple(entry.keyname for entry in compiled._result_columns)
         self.types = tuple(entry.type for entry in compiled._result_columns)
         self.row = namedtuple("Row", self.columns, rename=True) if self.columns else None
@@ -82,16 +98,18 @@ class _Plan:
 
     def args(self, params: Mapping[str, Any]) -> list[Any]:
         out = []
-        for name, required, default, process in self.binds:
-            if required:
-                try:
+        try:
+            for name, how, extra, process in self.binds:
+                if how == 0:
                     value = params[name]
-                except KeyError:
-                    raise exc.ArgumentError(
-                        f"a value is required for bind parameter {name!r}") from None
-            else:
-                value = params.get(name, default)
-            out.append(process(value) if process is not None else value)
+                elif how == 1:
+                    value = params.get(name, extra)
+                else:
+                    value = params[name][extra]
+                out.append(process(value) if process is not None else value)
+        except KeyError as missing:
+            raise exc.ArgumentError(
+                f"a value is required for bind parameter {missing.args[0]!r}") from None
         return out
 
     def result_processors(self, dialect: Dialect, coltypes: list[Any]) -> None:
@@ -112,17 +130,28 @@ class _Plan:
 class Prepared:
     """A Core statement run on the session's own driver connection (see the module doc)."""
 
-    __slots__ = ("statement", "_plans")
+    __slots__ = ("statement", "_lists", "_plans")
 
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
-        self._plans: dict[tuple[str, str, str], _Plan] = {}
+        # The IN lists given as parameters (`bindparam("ids", expanding=True)`).
+        self._lists = tuple(sorted({
+            bind.key for bind in statement._get_embedded_bindparams()
+            if bind.expanding and bind.required}))
+        self._plans: dict[tuple[Any, ...], _Plan] = {}
 
-    def _plan(self, dialect: Dialect) -> _Plan:
-        key = (dialect.name, dialect.driver, dialect.paramstyle)
+    def _plan(self, dialect: Dialect, params: Mapping[str, Any] = _NO_PARAMS) -> _Plan:
+        try:
+            lengths = {name: len(params[name]) for name in self._lists}
+        except KeyError as missing:
+            raise exc.ArgumentError(
+                f"a value is required for bind parameter {missing.args[0]!r}") from None
+        key = (dialect.name, dialect.driver, dialect.paramstyle, *lengths.values())
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[key] = _Plan(self.statement, dialect)
+            if len(self._plans) >= MAX_PLANS:  # lists of many lengths: start again
+                self._plans.clear()
+            plan = self._plans[key] = _Plan(self.statement, dialect, lengths)
         return plan
 
     async def all(self, session: Any, params: Mapping[str, Any] = _NO_PARAMS) -> list[Any]:
@@ -148,7 +177,7 @@ class Prepared:
         if sync.new or sync.deleted or sync.dirty:
             await session.flush()  # as autoflush would before session.execute
         dialect = sync.bind.dialect
-        plan = self._plan(dialect)
+        plan = self._plan(dialect, params)
         args = plan.args(params)
         if dialect.name == "sqlite":
             return _run_sqlite(plan, sync, args)

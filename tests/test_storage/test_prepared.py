@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
 from dispatch.cases import OPEN_STATES
 from storage.db import Database
-from storage.models import Case, OutboxMessage, Person
+from storage.models import Case, Person
 from storage.prepared import Prepared
 
 PEOPLE = Person.__table__
@@ -92,11 +92,28 @@ async def test_driver_errors_are_sqlalchemy_errors(db: Database) -> None:
         assert (await Prepared(_PERSON).first(session, {"tid": 40})).name == "赵六"
 
 
+async def test_in_lists_given_as_parameters(db: Database) -> None:
+    async with db.transaction() as session:
+        for tid in range(50, 56):
+            await Prepared(_ADD).run(session, {"tid": tid, "name": f"人{tid}", "pending": None,
+                                               "until": None, "at": AT})
+    named = Prepared(select(PEOPLE.c.telegram_id).where(
+        PEOPLE.c.telegram_id.in_(bindparam("tids", expanding=True)),
+        PEOPLE.c.name.in_(bindparam("names", expanding=True))).order_by(PEOPLE.c.telegram_id))
+    async with db.sessions() as session:
+        for tids, names, expected in (
+                ([50, 51, 52], ["人50", "人52"], [50, 52]),
+                ([53, 54], ["人53", "人54", "人55"], [53, 54]),
+                ([50, 51, 52], ["人51"], [51]),  # a length seen before, other values
+                ([], ["人50"], []),
+                (range(50, 56), ["人55"], [55])):
+            rows = await named.all(session, {"tids": list(tids), "names": names})
+            assert [tid for (tid,) in rows] == expected
+        with pytest.raises(ArgumentError, match="names"):
+            await named.all(session, {"tids": [50]})
+
+
 def test_what_it_cannot_run_is_refused_when_compiled(db: Database) -> None:
-    statement = select(OutboxMessage.id).where(
-        OutboxMessage.id.in_(bindparam("ids", expanding=True)))
-    with pytest.raises(TypeError, match="IN list"):
-        Prepared(statement)._plan(db.engine.dialect)
     relies_on_onupdate = update(PEOPLE).values(name=bindparam("name"))
     with pytest.raises(TypeError, match="updated_at"):
         Prepared(relies_on_onupdate)._plan(db.engine.dialect)
