@@ -175,3 +175,17 @@ async def test_an_idle_connection_is_pinged_before_use(
     pings.clear()
     assert await _backend_pid(db) != first  # the ping failed: replaced, no error
     assert pings
+
+
+async def test_sqlites_writer_connection_is_replaced_after_it_failed(db: Database) -> None:
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite's writer connection")
+    async with db.transaction() as session:
+        session.add(Person(telegram_id=1, name="甲"))
+    held = db._writer()
+    held.invalidate()  # as SQLAlchemy does after a disconnect-class error
+    async with db.transaction() as session:
+        session.add(Person(telegram_id=2, name="乙"))
+    assert db._writer() is not held
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count(Person.id))) == 2
