@@ -15,7 +15,8 @@ go through the same bind and result processors (UTCDateTime, JSON, Boolean) that
 `session.execute` would apply; it runs in the session's own transaction, after pending ORM
 changes are flushed (as autoflush would); driver errors come out as SQLAlchemy's
 exceptions (IntegrityError and so on), and a lost PostgreSQL connection is invalidated as
-SQLAlchemy would invalidate it. What it skips is the per-call machinery.
+SQLAlchemy would invalidate it. What it skips is the per-call machinery. Sessions of other
+drivers (aiosqlite's reporting sessions) run the statement the ordinary way.
 
 An IN list given as a parameter (`bindparam("ids", expanding=True)`) is compiled once per
 length; an empty list matches nothing, as in SQLAlchemy. Limits, checked when a statement
@@ -44,6 +45,8 @@ from sqlalchemy.sql import ClauseElement
 _NO_PARAMS: Mapping[str, Any] = {}
 _STATUS_COUNT = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")
 _DRIVER = "lantian.prepared.driver"  # the session.info key of the cached driver connection
+# The drivers run directly: SQLite's inline sessions (storage.sqlite_inline), asyncpg.
+_DIRECT = frozenset({"pysqlite", "asyncpg"})
 # Plans kept per statement: one per dialect and length of its IN list parameters (callers
 # cut long lists with storage.db.chunks, so there are only ever a few lengths).
 MAX_PLANS = 64
@@ -177,9 +180,14 @@ class Prepared:
         if sync.new or sync.deleted or sync.dirty:
             await session.flush()  # as autoflush would before session.execute
         dialect = sync.bind.dialect
+        if dialect.driver not in _DIRECT:
+            # aiosqlite's reporting sessions (storage.db.report_sessions), or another driver:
+            # the ordinary way, same rows.
+            result = await session.execute(self.statement, params)
+            return (result.all() if result.returns_rows else []), result.rowcount
         plan = self._plan(dialect, params)
         args = plan.args(params)
-        if dialect.name == "sqlite":
+        if dialect.driver == "pysqlite":
             return _run_sqlite(plan, sync, args)
         return await _run_asyncpg(plan, session, dialect, args)
 

@@ -43,9 +43,12 @@ async def test_rows_and_types_match_session_execute(db: Database) -> None:
     assert row.pending == {"kind": "arrival", "case_id": 3}
     assert row.pending_until == until and row.pending_until.tzinfo is not None
     assert row.created_at == AT
-    async with db.sessions() as session:  # readers too
-        assert await Prepared(_PERSON).first(session, {"tid": 8}) is None
-        assert (await Prepared(_PERSON).all(session, {"tid": 7}))[0].name == "张三"
+    for sessions in (db.sessions, db.report_sessions):  # every way in
+        async with sessions() as session:
+            assert await Prepared(_PERSON).first(session, {"tid": 8}) is None
+            again = await Prepared(_PERSON).first(session, {"tid": 7})
+            assert tuple(again) == tuple(expected) and again.name == "张三"
+            assert await Prepared(_PERSON).scalar(session, {"tid": 7}) == new_id
 
 
 async def test_json_none_and_fixed_in_lists(db: Database) -> None:
