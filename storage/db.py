@@ -47,7 +47,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from storage import sqlite_inline
@@ -224,11 +224,17 @@ class Database:
                 yield session
             return
         async with self._write_lock:
-            with Session(bind=self._writer(), expire_on_commit=False) as session:
-                with session.begin():
-                    raw = session.connection().connection.driver_connection
-                    await _begin_immediate_raw(raw)
-                    yield sqlite_inline.InlineSession(session)  # type: ignore[misc]
+            connection = self._writer()
+            await _begin_immediate_raw(connection.connection.driver_connection)
+            session = sqlite_inline.InlineSession(connection=connection)
+            try:
+                yield session  # type: ignore[misc]
+                session.end(commit=True)
+            except BaseException:
+                session.end(commit=False)
+                raise
+            finally:
+                session.close()
 
     def _writer(self) -> Connection:
         """SQLite's writer connection, held open: writers take turns on the write lock, so

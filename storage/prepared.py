@@ -42,11 +42,13 @@ from sqlalchemy import exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 
+from storage.sqlite_inline import InlineSession
+
 _NO_PARAMS: Mapping[str, Any] = {}
 _STATUS_COUNT = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")
 _DRIVER = "lantian.prepared.driver"  # the session.info key of the cached driver connection
-# The drivers run directly: SQLite's inline sessions (storage.sqlite_inline), asyncpg.
-_DIRECT = frozenset({"pysqlite", "asyncpg"})
+# Run directly: SQLite's inline sessions (storage.sqlite_inline) and asyncpg's.
+_DIRECT = frozenset({"asyncpg"})
 # Plans kept per statement: one per dialect and length of its IN list parameters (callers
 # cut long lists with storage.db.chunks, so there are only ever a few lengths).
 MAX_PLANS = 64
@@ -176,6 +178,10 @@ class Prepared:
         return (await self._run(session, params))[1]
 
     async def _run(self, session: Any, params: Mapping[str, Any]) -> tuple[list[Any], int]:
+        if type(session) is InlineSession:
+            dialect = session.dialect
+            plan = self._plan(dialect, params)
+            return _run_sqlite(plan, session.driver(), dialect, plan.args(params))
         sync = session.sync_session
         if sync.new or sync.deleted or sync.dirty:
             await session.flush()  # as autoflush would before session.execute
@@ -186,36 +192,23 @@ class Prepared:
             result = await session.execute(self.statement, params)
             return (result.all() if result.returns_rows else []), result.rowcount
         plan = self._plan(dialect, params)
-        args = plan.args(params)
-        if dialect.driver == "pysqlite":
-            return _run_sqlite(plan, sync, args)
-        return await _run_asyncpg(plan, session, dialect, args)
+        return await _run_asyncpg(plan, session, dialect, plan.args(params))
 
 
-def _run_sqlite(plan: _Plan, sync: Any, args: list[Any]) -> tuple[list[Any], int]:
+def _run_sqlite(plan: _Plan, raw: sqlite3.Connection, dialect: Dialect,
+                args: list[Any]) -> tuple[list[Any], int]:
     """On an inline session's sqlite3 connection (storage.sqlite_inline), on the loop thread."""
-    raw = _driver(sync, lambda: sync.connection().connection.driver_connection)
     try:
         cursor = raw.execute(plan.sql, args)
         records = cursor.fetchall() if plan.row is not None else []
     except sqlite3.Error as error:
-        raise exc.DBAPIError.instance(plan.sql, args, error, sqlite3.Error) from error
+        raise exc.DBAPIError.instance(plan.sql, args, error, sqlite3.Error,
+                                      dialect=dialect) from error
     if plan.row is None:
         return [], cursor.rowcount
     if plan.processors is None:
-        plan.result_processors(sync.bind.dialect, [None] * len(plan.columns))
+        plan.result_processors(dialect, [None] * len(plan.columns))
     return plan.rows(records), cursor.rowcount
-
-
-def _driver(sync: Any, connect: Callable[[], Any]) -> Any:
-    """The session's driver connection, looked up once per transaction."""
-    transaction = sync.get_transaction()
-    cached = sync.info.get(_DRIVER)
-    if cached is not None and transaction is not None and cached[0] is transaction:
-        return cached[1]
-    driver = connect()
-    sync.info[_DRIVER] = (sync.get_transaction(), driver)
-    return driver
 
 
 async def _run_asyncpg(plan: _Plan, session: Any, dialect: Dialect,

@@ -139,3 +139,23 @@ async def test_a_lost_postgresql_connection_is_invalidated(db: Database) -> None
     assert raised.value.connection_invalidated
     async with db.transaction() as session:  # the pool hands out a live connection again
         assert await Prepared(select(func.pg_backend_pid())).scalar(session) != pid
+
+
+async def test_prepared_and_orm_writes_share_one_transaction(db: Database) -> None:
+    add = {"tid": 60, "name": "钱七", "pending": None, "until": None, "at": AT}
+    async with db.transaction() as session:
+        await Prepared(_ADD).run(session, add)
+        # The ORM sees what the prepared statement wrote, in the same transaction.
+        assert (await session.scalar(select(Person).where(Person.telegram_id == 60))).name \
+            == "钱七"
+    # A commit that fails (the flush of an ORM object breaks a constraint) takes the
+    # transaction's prepared writes with it.
+    with pytest.raises(IntegrityError):
+        async with db.transaction() as session:
+            await Prepared(_ADD).run(session, add | {"tid": 61})
+            session.add(Person(telegram_id=60, name="重复"))  # flushed only at commit
+    async with db.transaction() as session:  # and the writer works on afterwards
+        assert await Prepared(_PERSON).first(session, {"tid": 61}) is None
+        await Prepared(_ADD).run(session, add | {"tid": 62})
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count(Person.id))) == 2
