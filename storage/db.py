@@ -15,7 +15,9 @@ process) gets three engines on the same file:
 - the writer runs statements on the event loop thread (`storage.sqlite_inline`). Writers
   queue on an asyncio lock, and each transaction starts with `BEGIN IMMEDIATE` under a zero
   busy timeout, retried asynchronously while another process (an import, a migration)
-  holds the write lock, so no statement ever waits inside the loop;
+  holds the write lock, so no statement ever waits inside the loop. One held connection
+  serves them all, and a transaction makes its ORM session only when it first uses the
+  ORM (prepared statements, `storage.prepared`, need none);
 - quick readers run on the loop thread too: in WAL mode a reader never waits for a writer,
   and an indexed lookup takes microseconds, where a round trip to a helper thread costs
   about a millisecond of CPU (measured: 1.2 ms per one-query session through aiosqlite,

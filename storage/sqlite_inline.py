@@ -10,6 +10,8 @@ SQLite's lock. Measured on the intake path: most of the bot's database CPU went 
 So `storage.db` gives SQLite's `transaction()` and `sessions()` a plain synchronous
 SQLAlchemy Session on a sqlite3 connection (`open_sqlite3`), wrapped in `InlineSession`,
 whose methods are coroutines like AsyncSession's: the code is the same on both backends.
+The writer's Session is made on first use, so a transaction of prepared statements
+(`storage.prepared`) runs on the raw connection alone.
 
 Running on the loop thread is safe only for statements that cannot wait, so `storage.db`
 arranges that none do: writes begin with `BEGIN IMMEDIATE` under a zero busy timeout and
