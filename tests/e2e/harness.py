@@ -114,8 +114,8 @@ class BotHarness:
         data = next(d for d in button_data(message) if d.endswith(f":{action}"))
         return await self.press(user, message, data)
 
-    async def outbox_idle(self, timeout: float = 30.0) -> None:
-        """Wait until the outbox has nothing left to deliver."""
+    async def outbox_idle(self, timeout: float = 30.0, poll: float = 0.05) -> None:
+        """Wait until the outbox has nothing left to deliver (looking every `poll` s)."""
         import asyncio
 
         from dispatch.outbox import pending_count
@@ -128,7 +128,7 @@ class BotHarness:
                     return
             if loop.time() > deadline:
                 raise TimeoutError("the outbox still has pending messages")
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(poll)
 
     async def restart(self) -> None:
         """Stop the bot process state entirely and start a fresh runtime on the same data."""
