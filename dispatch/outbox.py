@@ -190,16 +190,16 @@ _TARGETS = Prepared(select(_OUTBOX.c.id, _OUTBOX.c.state, _OUTBOX.c.telegram_mes
 async def mark_sent(session: AsyncSession, sent: Sequence[tuple[int, int | None]]) -> None:
     """Delivered: (outbox id, Telegram message id) pairs; the message id is kept so the
     message can be edited later."""
-    if sent:
-        await session.execute(_MARK_SENT, [
-            {"row_id": row_id, "message_id": message_id, "sent_at": _real_now()}
-            for row_id, message_id in sent])
+    now = _real_now()
+    await _MARK_SENT.run_many(session, [
+        {"row_id": row_id, "message_id": message_id, "sent_at": now}
+        for row_id, message_id in sent])
 
 
-_MARK_SENT = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id"))
-              .values(state=OutboxState.SENT, telegram_message_id=bindparam("message_id"),
-                      sent_at=bindparam("sent_at"), attempts=_OUTBOX.c.attempts + 1,
-                      last_error=None))
+_MARK_SENT = Prepared(
+    update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id"))
+    .values(state=OutboxState.SENT, telegram_message_id=bindparam("message_id"),
+            sent_at=bindparam("sent_at"), attempts=_OUTBOX.c.attempts + 1, last_error=None))
 
 
 async def reroute(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:

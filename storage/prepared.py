@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import exc
@@ -177,11 +177,21 @@ class Prepared:
         """Run a statement for its effect; the number of rows it matched."""
         return (await self._run(session, params))[1]
 
-    async def _run(self, session: Any, params: Mapping[str, Any]) -> tuple[list[Any], int]:
+    async def run_many(self, session: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run a statement without results once per parameter set (the driver's
+        executemany)."""
+        if rows:
+            if self._lists:
+                raise TypeError("Prepared.run_many: no IN list parameters")
+            await self._run(session, rows[0], many=rows)
+
+    async def _run(self, session: Any, params: Mapping[str, Any],
+                   many: Sequence[Mapping[str, Any]] | None = None) -> tuple[list[Any], int]:
         if type(session) is InlineSession:
             dialect = session.dialect
             plan = self._plan(dialect, params)
-            return _run_sqlite(plan, session.driver(), dialect, plan.args(params))
+            args = [plan.args(p) for p in many] if many is not None else plan.args(params)
+            return _run_sqlite(plan, session.driver(), dialect, args, many is not None)
         sync = session.sync_session
         if sync.new or sync.deleted or sync.dirty:
             await session.flush()  # as autoflush would before session.execute
@@ -189,17 +199,18 @@ class Prepared:
         if dialect.driver not in _DIRECT:
             # aiosqlite's reporting sessions (storage.db.report_sessions), or another driver:
             # the ordinary way, same rows.
-            result = await session.execute(self.statement, params)
+            result = await session.execute(self.statement, list(many) if many else params)
             return (result.all() if result.returns_rows else []), result.rowcount
         plan = self._plan(dialect, params)
-        return await _run_asyncpg(plan, session, dialect, plan.args(params))
+        args = [plan.args(p) for p in many] if many is not None else plan.args(params)
+        return await _run_asyncpg(plan, session, dialect, args, many is not None)
 
 
-def _run_sqlite(plan: _Plan, raw: sqlite3.Connection, dialect: Dialect,
-                args: list[Any]) -> tuple[list[Any], int]:
+def _run_sqlite(plan: _Plan, raw: sqlite3.Connection, dialect: Dialect, args: list[Any],
+                many: bool = False) -> tuple[list[Any], int]:
     """On an inline session's sqlite3 connection (storage.sqlite_inline), on the loop thread."""
     try:
-        cursor = raw.execute(plan.sql, args)
+        cursor = raw.executemany(plan.sql, args) if many else raw.execute(plan.sql, args)
         records = cursor.fetchall() if plan.row is not None else []
     except sqlite3.Error as error:
         raise exc.DBAPIError.instance(plan.sql, args, error, sqlite3.Error,
@@ -211,8 +222,8 @@ def _run_sqlite(plan: _Plan, raw: sqlite3.Connection, dialect: Dialect,
     return plan.rows(records), cursor.rowcount
 
 
-async def _run_asyncpg(plan: _Plan, session: Any, dialect: Dialect,
-                       args: list[Any]) -> tuple[list[Any], int]:
+async def _run_asyncpg(plan: _Plan, session: Any, dialect: Dialect, args: list[Any],
+                       many: bool = False) -> tuple[list[Any], int]:
     sync = session.sync_session
     transaction = sync.get_transaction()
     cached = sync.info.get(_DRIVER)
@@ -231,8 +242,12 @@ async def _run_asyncpg(plan: _Plan, session: Any, dialect: Dialect,
                     await adapter._start_transaction()
                 prepared, attributes = await adapter._prepare(
                     plan.sql, dialect._invalidate_schema_cache_asof)
-                records = await prepared.fetch(*args)
-                status = prepared.get_statusmsg()
+                if many:
+                    await prepared.executemany(args)
+                    records, status = [], None
+                else:
+                    records = await prepared.fetch(*args)
+                    status = prepared.get_statusmsg()
             except Exception as error:
                 adapter._handle_exception(error)  # raises the DBAPI form of the error
     except dbapi_error as error:

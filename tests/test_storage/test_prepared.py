@@ -159,3 +159,25 @@ async def test_prepared_and_orm_writes_share_one_transaction(db: Database) -> No
         await Prepared(_ADD).run(session, add | {"tid": 62})
     async with db.sessions() as session:
         assert await session.scalar(select(func.count(Person.id))) == 2
+
+
+async def test_run_many(db: Database) -> None:
+    add = Prepared(_ADD)
+    async with db.transaction() as session:
+        await add.run_many(session, [{"tid": 70 + i, "name": f"人{i}", "pending": {"n": i},
+                                      "until": None, "at": AT} for i in range(4)])
+        await add.run_many(session, [])
+    for sessions in (db.sessions, db.report_sessions):
+        async with sessions() as session:
+            rows = await Prepared(select(PEOPLE.c.name, PEOPLE.c.pending)
+                                  .order_by(PEOPLE.c.telegram_id)).all(session)
+            assert [(r.name, r.pending) for r in rows] == [(f"人{i}", {"n": i})
+                                                           for i in range(4)]
+    with pytest.raises(IntegrityError):  # one bad row fails them all
+        async with db.transaction() as session:
+            await add.run_many(session, [{"tid": 80, "name": "新", "pending": None,
+                                          "until": None, "at": AT},
+                                         {"tid": 70, "name": "重复", "pending": None,
+                                          "until": None, "at": AT}])
+    async with db.sessions() as session:
+        assert await Prepared(_PERSON).first(session, {"tid": 80}) is None
