@@ -32,6 +32,7 @@ writer. WAL mode lets the readers and the writer work at the same time.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -55,6 +56,7 @@ from sqlalchemy.pool import QueuePool
 from storage import sqlite_inline
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # How long a writer keeps retrying while another process holds SQLite's write lock.
 LOCK_WAIT_SECONDS = 30.0
@@ -227,7 +229,11 @@ class Database:
             return
         async with self._write_lock:
             connection = self._writer()
-            await _begin_immediate_raw(connection.connection.driver_connection)
+            raw = connection.connection.driver_connection
+            if raw.in_transaction:  # never join what an earlier writer left behind
+                log.error("SQLite's writer connection was left in a transaction: rolled back")
+                raw.rollback()
+            await _begin_immediate_raw(raw)
             session = sqlite_inline.InlineSession(connection=connection)
             try:
                 yield session  # type: ignore[misc]
@@ -252,9 +258,11 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
-        if self._write_lock is not None and self._writer_connection is not None:
-            self._writer_connection.close()
-            self._writer_connection = None
+        if self._write_lock is not None:
+            async with self._write_lock:  # after the writer in flight
+                if self._writer_connection is not None:
+                    self._writer_connection.close()
+                    self._writer_connection = None
         await self.engine.dispose()
         if self.report_engine is not self.engine:
             await self.report_engine.dispose()
@@ -276,8 +284,6 @@ async def begin_immediate(connection: AsyncConnection) -> None:
 async def _begin_immediate_raw(raw: sqlite3.Connection) -> None:
     """Take SQLite's write lock for an inline session, waiting asynchronously (never inside
     SQLite, which would block the loop) while another process holds it."""
-    if raw.in_transaction:
-        return
     loop = asyncio.get_running_loop()
     deadline = loop.time() + LOCK_WAIT_SECONDS
     delay = 0.002

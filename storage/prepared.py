@@ -70,7 +70,10 @@ class _Plan:
         for bind, name in compiled.bind_names.items():
             if bind.callable is not None:
                 raise TypeError(f"Prepared: bind parameter {bind.key!r} has a callable")
-            if bind.required:
+            if bind.required and bind.literal_execute:
+                raise TypeError(f"Prepared: bind parameter {bind.key!r} is rendered into the "
+                                "SQL at execution (literal_execute)")
+            if bind.required or name in lengths:
                 required.add(name)
         # An IN list given as a parameter is rendered with as many placeholders as it has
         # values; the values themselves are taken from the parameters at each run.
@@ -95,6 +98,9 @@ class _Plan:
                               expanded.parameters.get(name), process))
         self.binds = tuple(binds)
         self.columns = tuple(entry.keyname for entry in compiled._result_columns)
+        if len(set(self.columns)) != len(self.columns):
+            raise TypeError(f"Prepared: result columns with the same name {self.columns}: "
+                            "label them")
         self.types = tuple(entry.type for entry in compiled._result_columns)
         self.row = namedtuple("Row", self.columns, rename=True) if self.columns else None
         # Result processors need the driver's column types on PostgreSQL (a float column's
@@ -135,14 +141,16 @@ class _Plan:
 class Prepared:
     """A Core statement run on the session's own driver connection (see the module doc)."""
 
-    __slots__ = ("statement", "_lists", "_plans")
+    __slots__ = ("statement", "_lists", "_optional_lists", "_plans")
 
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
-        # The IN lists given as parameters (`bindparam("ids", expanding=True)`).
-        self._lists = tuple(sorted({
-            bind.key for bind in statement._get_embedded_bindparams()
-            if bind.expanding and bind.required}))
+        # The IN lists given as parameters (`bindparam("ids", expanding=True)`), and those
+        # with a default list a caller may replace.
+        binds = statement._get_embedded_bindparams()
+        self._lists = tuple(sorted({b.key for b in binds if b.expanding and b.required}))
+        self._optional_lists = tuple(sorted({b.key for b in binds
+                                             if b.expanding and not b.required}))
         self._plans: dict[tuple[Any, ...], _Plan] = {}
 
     def _plan(self, dialect: Dialect, params: Mapping[str, Any] = _NO_PARAMS) -> _Plan:
@@ -151,7 +159,10 @@ class Prepared:
         except KeyError as missing:
             raise exc.ArgumentError(
                 f"a value is required for bind parameter {missing.args[0]!r}") from None
-        key = (dialect.name, dialect.driver, dialect.paramstyle, *lengths.values())
+        for name in self._optional_lists:
+            if name in params:
+                lengths[name] = len(params[name])
+        key = (dialect.name, dialect.driver, dialect.paramstyle, *lengths.items())
         plan = self._plans.get(key)
         if plan is None:
             if len(self._plans) >= MAX_PLANS:  # lists of many lengths: start again
@@ -181,7 +192,7 @@ class Prepared:
         """Run a statement without results once per parameter set (the driver's
         executemany)."""
         if rows:
-            if self._lists:
+            if self._lists or self._optional_lists:
                 raise TypeError("Prepared.run_many: no IN list parameters")
             await self._run(session, rows[0], many=rows)
 
@@ -191,7 +202,12 @@ class Prepared:
             dialect = session.dialect
             plan = self._plan(dialect, params)
             args = [plan.args(p) for p in many] if many is not None else plan.args(params)
-            return _run_sqlite(plan, session.driver(), dialect, args, many is not None)
+            try:
+                return _run_sqlite(plan, session.driver(), dialect, args, many is not None)
+            except exc.DBAPIError as error:
+                if error.connection_invalidated:
+                    session.invalidate(error.orig)
+                raise
         sync = session.sync_session
         if sync.new or sync.deleted or sync.dirty:
             await session.flush()  # as autoflush would before session.execute
@@ -213,8 +229,9 @@ def _run_sqlite(plan: _Plan, raw: sqlite3.Connection, dialect: Dialect, args: li
         cursor = raw.executemany(plan.sql, args) if many else raw.execute(plan.sql, args)
         records = cursor.fetchall() if plan.row is not None else []
     except sqlite3.Error as error:
-        raise exc.DBAPIError.instance(plan.sql, args, error, sqlite3.Error,
-                                      dialect=dialect) from error
+        lost = dialect.is_disconnect(error, raw, None)
+        raise exc.DBAPIError.instance(plan.sql, args, error, sqlite3.Error, dialect=dialect,
+                                      connection_invalidated=lost) from error
     if plan.row is None:
         return [], cursor.rowcount
     if plan.processors is None:
@@ -252,10 +269,22 @@ async def _run_asyncpg(plan: _Plan, session: Any, dialect: Dialect, args: list[A
                 adapter._handle_exception(error)  # raises the DBAPI form of the error
     except dbapi_error as error:
         lost = dialect.is_disconnect(error, adapter, None)
-        if lost:
-            await connection.invalidate(error)
+        if lost:  # as SQLAlchemy does: the whole pool is renewed, this connection dropped
+            sync_connection = connection.sync_connection
+            if not sync_connection.invalidated:
+                sync_connection.engine.pool._invalidate(sync_connection.connection, error)
+                await connection.invalidate(error)
         raise exc.DBAPIError.instance(plan.sql, args, error, dbapi_error, dialect=dialect,
                                       connection_invalidated=lost) from error
+    except BaseException as error:
+        # Cancelled (or interrupted) half way through a round trip, e.g. while BEGIN was
+        # under way: what the server and asyncpg believe about the transaction is no longer
+        # known, and a pooled connection left like that would turn later transactions into
+        # savepoints of a transaction nobody commits. Never reuse it (SQLAlchemy does the
+        # same for exceptions that are not errors).
+        if not isinstance(error, Exception):
+            connection.sync_connection.invalidate(error)
+        raise
     match = _STATUS_COUNT.match(status or "")
     rowcount = int(match.group(1)) if match else -1
     if plan.row is None:

@@ -124,22 +124,31 @@ class InlineSession:
     def end(self, commit: bool) -> None:
         """The writer's transaction: commit (flushing the ORM session, if one was made) or
         roll back. A failed commit raises; the caller then rolls back."""
-        session = self._session
-        if session is not None:
-            if commit:
-                session.commit()
-            else:
-                session.rollback()
         raw = self._connection.connection.driver_connection
-        if raw.in_transaction:
-            if commit:
+        session = self._session
+        if commit:
+            if session is not None:
+                session.commit()
+            if raw.in_transaction:
                 raw.commit()
-            else:
+            return
+        try:
+            if session is not None:
+                session.rollback()
+        finally:
+            if raw.in_transaction:  # whatever the session did, nothing of it stays
                 raw.rollback()
 
     def close(self) -> None:
         if self._session is not None:
             self._session.close()
+
+    def invalidate(self, error: BaseException) -> None:
+        """The connection failed for good (SQLAlchemy's disconnect errors): never reuse it."""
+        if self._connection is not None:
+            self._connection.invalidate(error)
+        elif self._session is not None:
+            self._session.connection().invalidate(error)
 
     async def execute(self, statement: Any, params: Any = None, *,
                       execution_options: Any = _PREBUFFER, **kwargs: Any) -> Any:

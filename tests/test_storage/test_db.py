@@ -189,3 +189,17 @@ async def test_sqlites_writer_connection_is_replaced_after_it_failed(db: Databas
     assert db._writer() is not held
     async with db.sessions() as session:
         assert await session.scalar(select(func.count(Person.id))) == 2
+
+
+async def test_sqlites_writer_never_joins_a_transaction_left_open(db: Database) -> None:
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite's writer connection")
+    raw = db._writer().connection.driver_connection
+    raw.execute("BEGIN IMMEDIATE")  # as if a failed rollback had left this behind
+    raw.execute("INSERT INTO people (telegram_id, name, created_at, updated_at) "
+                "VALUES (1, '残留', '2026-01-01', '2026-01-01')")
+    async with db.transaction() as session:
+        session.add(Person(telegram_id=2, name="乙"))
+    async with db.sessions() as session:
+        names = (await session.execute(select(Person.name))).scalars().all()
+    assert names == ["乙"]

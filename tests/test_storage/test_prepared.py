@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -181,3 +182,52 @@ async def test_run_many(db: Database) -> None:
                                           "until": None, "at": AT}])
     async with db.sessions() as session:
         assert await Prepared(_PERSON).first(session, {"tid": 80}) is None
+
+
+async def test_a_cancelled_first_statement_never_poisons_a_connection(db: Database) -> None:
+    """Cancelled while its BEGIN or first statement is under way (shutdown cancels tasks),
+    a transaction must leave no connection that turns later commits into savepoints."""
+    add = {"pending": None, "until": None, "at": AT}
+
+    async def victim() -> None:
+        async with db.transaction() as session:
+            await Prepared(_PERSON).first(session, {"tid": 1})
+            await asyncio.sleep(10)
+
+    for ticks in range(8):  # land the cancellation at each step of the round trips
+        task = asyncio.create_task(victim())
+        for _ in range(ticks):
+            await asyncio.sleep(0)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        async with db.transaction() as session:
+            await Prepared(_ADD).run(session, add | {"tid": 100 + ticks, "name": f"人{ticks}"})
+    await db.dispose()  # what was committed must be on disk, not in a forgotten transaction
+    fresh = Database(db.url)
+    try:
+        async with fresh.sessions() as session:
+            count = await session.scalar(select(func.count(Person.id)))
+    finally:
+        await fresh.dispose()
+    assert count == 8
+
+
+async def test_a_default_in_list_can_be_replaced(db: Database) -> None:
+    async with db.transaction() as session:
+        await Prepared(_ADD).run_many(session, [
+            {"tid": tid, "name": f"人{tid}", "pending": None, "until": None, "at": AT}
+            for tid in (1, 2, 7, 8)])
+    listed = Prepared(select(PEOPLE.c.telegram_id).where(
+        PEOPLE.c.telegram_id.in_(bindparam("tids", [1, 2], expanding=True)))
+        .order_by(PEOPLE.c.telegram_id))
+    async with db.sessions() as session:
+        assert [t for (t,) in await listed.all(session)] == [1, 2]
+        assert [t for (t,) in await listed.all(session, {"tids": [7, 8, 9]})] == [7, 8]
+
+
+def test_statements_it_would_run_wrongly_are_refused(db: Database) -> None:
+    literal = select(PEOPLE.c.id).where(
+        PEOPLE.c.telegram_id == bindparam("tid", literal_execute=True))
+    with pytest.raises(TypeError, match="literal_execute"):
+        Prepared(literal)._plan(db.engine.dialect)
