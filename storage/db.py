@@ -246,9 +246,9 @@ class Database:
 
     def _writer(self) -> Connection:
         """SQLite's writer connection, held open: writers take turns on the write lock, so
-        one connection serves them all, and a session bound to it skips the pool's checkout
-        and reset on return (measured: 280 against 182 µs for a one-statement
-        transaction). A connection that failed for good is replaced."""
+        one connection serves them all without the pool's checkout and reset on return
+        (with the session made on first use, a one-statement transaction went from 280 to
+        47 µs). A connection that failed for good is replaced."""
         connection = self._writer_connection
         if connection is None or connection.closed or connection.invalidated:
             if connection is not None:

@@ -42,7 +42,7 @@ from sqlalchemy import exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 
-from storage.sqlite_inline import InlineSession
+from storage.sqlite_inline import InlineSession, has_unflushed
 
 _NO_PARAMS: Mapping[str, Any] = {}
 _STATUS_COUNT = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")
@@ -209,7 +209,7 @@ class Prepared:
                     session.invalidate(error.orig)
                 raise
         sync = session.sync_session
-        if sync.new or sync.deleted or sync.dirty:
+        if has_unflushed(sync):
             await session.flush()  # as autoflush would before session.execute
         dialect = sync.bind.dialect
         if dialect.driver not in _DIRECT:

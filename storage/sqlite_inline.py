@@ -66,6 +66,12 @@ def open_sqlite3(database: str, *, busy_timeout_ms: int) -> sqlite3.Connection:
 _PREBUFFER = immutabledict({"prebuffer_rows": True})
 
 
+def has_unflushed(session: Session) -> bool:
+    """Whether `session` holds ORM changes that autoflush would write before a statement
+    (storage.prepared flushes them before running on the driver)."""
+    return bool(session.new or session.deleted or session.dirty)
+
+
 class InlineSession:
     """The part of AsyncSession's API this project uses, over a synchronous Session.
 
@@ -112,9 +118,8 @@ class InlineSession:
     def driver(self) -> sqlite3.Connection:
         """The sqlite3 connection, for a prepared statement; pending ORM changes are flushed
         first, as autoflush would."""
-        session = self._session
-        if session is not None and (session.new or session.deleted or session.dirty):
-            session.flush()
+        if self._session is not None and has_unflushed(self._session):
+            self._session.flush()
         driver = self._driver
         if driver is None:
             connection = self._connection or self.sync_session.connection()
