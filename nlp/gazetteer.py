@@ -18,6 +18,11 @@ from nlp.normalize import normalize
 
 _lock = threading.Lock()
 _ready = False
+# jieba's main dictionary as loaded (prefix -> frequency, and the total), kept untouched:
+# each gazetteer's tokenizer starts from a copy (25 ms) instead of loading jieba's cache
+# file again (1.5 s of CPU on 2026-12-02, on a thread that holds the GIL, so the bot
+# stalled on every grid reload and every start).
+_base: tuple[dict[str, int], int] | None = None
 
 # Variants derived from an alias: 东风村村委会 -> 东风村, 阳光社区居委会 -> 阳光社区.
 _TRIM = ("村民委员会", "居民委员会", "村委会", "居委会", "办事处", "网格")
@@ -26,13 +31,25 @@ _MIN_ALIAS = 2
 
 def warm_up() -> None:
     """Load jieba's main dictionary once (idempotent, thread-safe)."""
-    global _ready
+    global _ready, _base
     if _ready:
         return
     with _lock:
         if not _ready:
             jieba.initialize()
+            with jieba.dt.lock:
+                _base = (dict(jieba.dt.FREQ), jieba.dt.total)
             _ready = True
+
+
+def _fresh_tokenizer() -> jieba.Tokenizer:
+    """A private tokenizer that knows jieba's main dictionary and nothing else yet."""
+    warm_up()
+    assert _base is not None
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total = dict(_base[0]), _base[1]
+    tokenizer.initialized = True
+    return tokenizer
 
 
 def _variants(alias: str) -> set[str]:
@@ -75,8 +92,8 @@ class Gazetteer:
     def from_grids(cls, grids: Iterable[tuple[str, str, Sequence[str]]]) -> Gazetteer:
         """Build from (grid_code, grid_name, aliases) tuples; the name is an alias too.
 
-        Costs one load of jieba's dictionary cache (about half a second) for the
-        private tokenizer; the tokenizer in use elsewhere is not touched.
+        The private tokenizer starts from a copy of jieba's main dictionary (tens of
+        milliseconds); the tokenizer in use elsewhere is not touched.
         """
         index: dict[str, list[str]] = {}
         names: dict[str, str] = {}
@@ -92,9 +109,7 @@ class Gazetteer:
                         codes.append(code)
         if not index:
             return cls({}, names, None)
-        warm_up()
-        tokenizer = jieba.Tokenizer()
-        tokenizer.initialize()
+        tokenizer = _fresh_tokenizer()
         for alias in sorted(index):
             if not any(ch.isspace() for ch in alias):
                 tokenizer.add_word(alias, tag="ns")

@@ -133,3 +133,14 @@ def test_swap_while_serving(gazetteer: Gazetteer) -> None:
         t.join()
     assert not errors
     assert analyze("阳光小区有人烧垃圾", current["gaz"]).grids == ("Z9",)
+
+
+def test_gazetteers_never_share_their_words() -> None:
+    """Each tokenizer starts from its own copy of jieba's dictionary."""
+    first = Gazetteer.from_grids([("A1", "翡翠湾畔苑", [])])
+    second = Gazetteer.from_grids([("B1", "琉璃湖畔庭", [])])
+    assert "翡翠湾畔苑" in first.cut("翡翠湾畔苑有人烧垃圾")
+    assert "琉璃湖畔庭" in second.cut("琉璃湖畔庭有人烧垃圾")
+    assert "琉璃湖畔庭" not in first.cut("琉璃湖畔庭有人烧垃圾")
+    assert "翡翠湾畔苑" not in second.cut("翡翠湾畔苑有人烧垃圾")
+    assert "翡翠湾畔苑" not in jieba.lcut("翡翠湾畔苑有人烧垃圾", HMM=False)
