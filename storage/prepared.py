@@ -40,8 +40,9 @@ from typing import Any
 
 from sqlalchemy import exc
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import ClauseElement, Select
 
+from storage.pg_session import PgSession, on_adapter
 from storage.sqlite_inline import InlineSession, has_unflushed
 
 _NO_PARAMS: Mapping[str, Any] = {}
@@ -57,7 +58,7 @@ MAX_PLANS = 64
 class _Plan:
     """One statement compiled for one dialect (and one length of each IN list parameter)."""
 
-    __slots__ = ("sql", "binds", "columns", "types", "row", "processors")
+    __slots__ = ("sql", "plain_read", "binds", "columns", "types", "row", "processors")
 
     def __init__(self, statement: ClauseElement, dialect: Dialect,
                  lengths: Mapping[str, int]) -> None:
@@ -86,6 +87,9 @@ class _Plan:
         processors = dict(compiled._bind_processors)
         processors.update(expanded.processors)
         self.sql = expanded.statement
+        # A plain read (a SELECT that locks nothing) may run outside a transaction in a
+        # read-only session; anything else begins one there (READ ONLY: a write fails).
+        self.plain_read = isinstance(statement, Select) and statement._for_update_arg is None
         # (name, how to get the value, default or list index, bind processor) in the order
         # the driver takes them; how: 0 required, 1 optional, 2 an element of an IN list
         binds = []
@@ -208,6 +212,13 @@ class Prepared:
                 if error.connection_invalidated:
                     session.invalidate(error.orig)
                 raise
+        if type(session) is PgSession:
+            dialect = session.dialect
+            plan = self._plan(dialect, params)
+            args = [plan.args(p) for p in many] if many is not None else plan.args(params)
+            return await _run_asyncpg(plan, await session.driver(), dialect, args,
+                                      many is not None, session.invalidate,
+                                      begin=not (session.read_only and plan.plain_read))
         sync = session.sync_session
         if has_unflushed(sync):
             await session.flush()  # as autoflush would before session.execute
@@ -217,9 +228,25 @@ class Prepared:
             # the ordinary way, same rows.
             result = await session.execute(self.statement, list(many) if many else params)
             return (result.all() if result.returns_rows else []), result.rowcount
+        # An AsyncSession on asyncpg (PostgreSQL's reporting sessions): its connection.
         plan = self._plan(dialect, params)
         args = [plan.args(p) for p in many] if many is not None else plan.args(params)
-        return await _run_asyncpg(plan, session, dialect, args, many is not None)
+        transaction = sync.get_transaction()
+        cached = sync.info.get(_DRIVER)
+        if cached is None or transaction is None or cached[0] is not transaction:
+            connection = await session.connection()
+            adapter = (await connection.get_raw_connection()).dbapi_connection
+            cached = sync.info[_DRIVER] = (sync.get_transaction(), (connection, adapter))
+        connection, adapter = cached[1]
+
+        def invalidate(error: BaseException, renew_pool: bool) -> None:
+            sync_connection = connection.sync_connection
+            if not sync_connection.invalidated:
+                if renew_pool:
+                    sync_connection.engine.pool._invalidate(sync_connection.connection, error)
+                sync_connection.invalidate(error)
+
+        return await _run_asyncpg(plan, adapter, dialect, args, many is not None, invalidate)
 
 
 def _run_sqlite(plan: _Plan, raw: sqlite3.Connection, dialect: Dialect, args: list[Any],
@@ -239,52 +266,21 @@ def _run_sqlite(plan: _Plan, raw: sqlite3.Connection, dialect: Dialect, args: li
     return plan.rows(records), cursor.rowcount
 
 
-async def _run_asyncpg(plan: _Plan, session: Any, dialect: Dialect, args: list[Any],
-                       many: bool = False) -> tuple[list[Any], int]:
-    sync = session.sync_session
-    transaction = sync.get_transaction()
-    cached = sync.info.get(_DRIVER)
-    if cached is None or transaction is None or cached[0] is not transaction:
-        connection = await session.connection()
-        adapter = (await connection.get_raw_connection()).dbapi_connection
-        cached = sync.info[_DRIVER] = (sync.get_transaction(), (connection, adapter))
-    connection, adapter = cached[1]
-    dbapi_error = dialect.loaded_dbapi.Error
-    try:
-        # As SQLAlchemy's asyncpg cursor does: one statement at a time per connection, the
-        # transaction begun lazily, prepared statements from the connection's cache.
-        async with adapter._execute_mutex:
-            try:
-                if adapter._transaction is None:
-                    await adapter._start_transaction()
-                prepared, attributes = await adapter._prepare(
-                    plan.sql, dialect._invalidate_schema_cache_asof)
-                if many:
-                    await prepared.executemany(args)
-                    records, status = [], None
-                else:
-                    records = await prepared.fetch(*args)
-                    status = prepared.get_statusmsg()
-            except Exception as error:
-                adapter._handle_exception(error)  # raises the DBAPI form of the error
-    except dbapi_error as error:
-        lost = dialect.is_disconnect(error, adapter, None)
-        if lost:  # as SQLAlchemy does: the whole pool is renewed, this connection dropped
-            sync_connection = connection.sync_connection
-            if not sync_connection.invalidated:
-                sync_connection.engine.pool._invalidate(sync_connection.connection, error)
-                await connection.invalidate(error)
-        raise exc.DBAPIError.instance(plan.sql, args, error, dbapi_error, dialect=dialect,
-                                      connection_invalidated=lost) from error
-    except BaseException as error:
-        # Cancelled (or interrupted) half way through a round trip, e.g. while BEGIN was
-        # under way: what the server and asyncpg believe about the transaction is no longer
-        # known, and a pooled connection left like that would turn later transactions into
-        # savepoints of a transaction nobody commits. Never reuse it (SQLAlchemy does the
-        # same for exceptions that are not errors).
-        if not isinstance(error, Exception):
-            connection.sync_connection.invalidate(error)
-        raise
+async def _run_asyncpg(plan: _Plan, adapter: Any, dialect: Dialect, args: list[Any],
+                       many: bool, invalidate: Callable[[BaseException, bool], None],
+                       begin: bool = True) -> tuple[list[Any], int]:
+    """On SQLAlchemy's asyncpg adapter, as its cursor does (storage.pg_session.on_adapter):
+    prepared statements from the connection's cache, in the transaction under way."""
+    async def call() -> tuple[list[Any], Any, str | None]:
+        prepared, attributes = await adapter._prepare(
+            plan.sql, dialect._invalidate_schema_cache_asof)
+        if many:
+            await prepared.executemany(args)
+            return [], attributes, None
+        return await prepared.fetch(*args), attributes, prepared.get_statusmsg()
+
+    records, attributes, status = await on_adapter(adapter, dialect, plan.sql, args, call,
+                                                   invalidate, begin=begin)
     match = _STATUS_COUNT.match(status or "")
     rowcount = int(match.group(1)) if match else -1
     if plan.row is None:

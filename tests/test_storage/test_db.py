@@ -9,15 +9,16 @@ from datetime import date
 
 import asyncpg
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from storage import db as db_module
 from storage.counters import next_case_number
 from storage.db import Database, DatabaseLocked
 from storage.models import CaseNumberCounter, Person
+from storage.prepared import Prepared
 
 
 async def test_concurrent_writers_all_land(db: Database) -> None:
@@ -43,15 +44,33 @@ async def test_a_failed_transaction_leaves_nothing(db: Database) -> None:
             assert await session.scalar(select(func.count(Person.id))) == 0
 
 
-async def test_readers_see_commits_and_refuse_writes_on_sqlite(db: Database) -> None:
+async def test_readers_see_commits_and_refuse_writes(db: Database) -> None:
     async with db.transaction() as session:
         session.add(Person(telegram_id=2, name="乙"))
+    rename = Prepared(update(Person.__table__).values(name="丁", updated_at=func.now()))
     for sessions in (db.sessions, db.report_sessions):
         async with sessions() as session:
             assert await session.scalar(select(Person.name).where(Person.telegram_id == 2)) == "乙"
             if db.dialect == "sqlite":
                 with pytest.raises(OperationalError, match="readonly|read-only|query_only"):
                     await session.execute(update(Person).values(name="丙"))
+    async with db.sessions() as session:  # quick readers refuse writes on both backends
+        with pytest.raises(DBAPIError, match="readonly|read-only|query_only"):
+            await rename.run(session)
+    async with db.sessions() as session:
+        with pytest.raises(DBAPIError, match="readonly|read-only|query_only"):
+            await session.execute(update(Person).values(name="丙"))
+    if db.dialect == "postgresql":  # the reader's connection went back to the pool writable
+        async with db.sessions() as session:
+            reader = await Prepared(select(func.pg_backend_pid())).scalar(session)
+        assert db.engine.sync_engine.pool.checkedout() == 0
+        async with db.transaction() as session:
+            assert await Prepared(select(func.pg_backend_pid())).scalar(session) == reader
+            assert await session.scalar(text("SHOW transaction_read_only")) == "off"
+    async with db.transaction() as session:
+        assert await rename.run(session) == 1
+    async with db.sessions() as session:
+        assert await session.scalar(select(Person.name)) == "丁"
 
 
 async def test_a_quick_read_does_not_wait_for_an_open_write(db: Database) -> None:
@@ -203,3 +222,88 @@ async def test_sqlites_writer_never_joins_a_transaction_left_open(db: Database) 
     async with db.sessions() as session:
         names = (await session.execute(select(Person.name))).scalars().all()
     assert names == ["乙"]
+
+
+async def _open_transactions(db: Database) -> list[str]:
+    """The states of this database's other server connections still inside a transaction."""
+    admin = await asyncpg.connect(
+        make_url(db.url).set(drivername="postgresql").render_as_string(hide_password=False))
+    try:
+        rows = await admin.fetch(
+            "SELECT state FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'")
+    finally:
+        await admin.close()
+    return [row["state"] for row in rows]
+
+
+async def test_postgresql_sessions_give_every_connection_back_clean(db: Database) -> None:
+    """Transactions of prepared statements, of the ORM, of both, failed, cancelled, and reads:
+    each ends its transaction on the server and returns its connection to the pool, also
+    when more run at once than the pool keeps (its overflow connections are closed)."""
+    if db.dialect != "postgresql":
+        pytest.skip("PostgreSQL's connection pool")
+    people = Person.__table__
+    lookup = Prepared(select(people.c.name).where(people.c.telegram_id == bindparam("tid")))
+
+    async def writer(i: int) -> None:
+        async with db.transaction() as session:
+            if i % 3 != 1:  # prepared first, then (for some) the ORM
+                assert await lookup.first(session, {"tid": i}) is None
+            if i % 3 != 0:
+                session.add(Person(telegram_id=i, name=f"人{i}"))
+                await asyncio.sleep(0.01)  # hold the connection while the others come
+            else:
+                await asyncio.sleep(0.01)
+
+    async def reader(i: int) -> None:
+        async with db.sessions() as session:
+            await lookup.first(session, {"tid": i})
+            await asyncio.sleep(0.01)
+
+    async def failing(i: int) -> None:
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as session:
+                await lookup.first(session, {"tid": i})
+                raise RuntimeError("boom")
+
+    async def cancelled(i: int) -> None:  # cancelled while the server works for it
+        async def slow() -> None:
+            async with db.transaction() as session:
+                await Prepared(select(func.pg_sleep(5))).all(session)
+
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(slow(), timeout=0.05)
+
+    await asyncio.gather(*(work(i) for i in range(30)
+                           for work in (writer, reader, failing, cancelled)))
+    pool = db.engine.sync_engine.pool
+    assert pool.checkedout() == 0
+    assert pool.overflow() <= 0  # connections above the pool's size were closed
+    assert await _open_transactions(db) == []
+    async with db.sessions() as session:
+        names = set((await session.execute(select(Person.name))).scalars())
+    assert names == {f"人{i}" for i in range(30) if i % 3 != 0}
+
+
+async def test_a_postgresql_connection_lost_mid_orm_transaction_is_replaced(
+        db: Database) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("PostgreSQL's connection pool")
+    with pytest.raises(DBAPIError) as raised:
+        async with db.transaction() as session:
+            session.add(Person(telegram_id=1, name="甲"))
+            pid = await session.scalar(select(func.pg_backend_pid()))  # autoflushed
+            admin = await asyncpg.connect(make_url(db.url).set(
+                drivername="postgresql").render_as_string(hide_password=False))
+            try:
+                await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
+            finally:
+                await admin.close()
+            await asyncio.sleep(0.2)
+            session.add(Person(telegram_id=2, name="乙"))
+    assert raised.value.connection_invalidated
+    assert db.engine.sync_engine.pool.checkedout() == 0
+    async with db.transaction() as session:  # a live connection; nothing of the lost one
+        assert await session.scalar(select(func.pg_backend_pid())) != pid
+        assert await session.scalar(select(func.count(Person.id))) == 0

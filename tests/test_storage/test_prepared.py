@@ -138,6 +138,7 @@ async def test_a_lost_postgresql_connection_is_invalidated(db: Database) -> None
             await asyncio.sleep(0.2)
             await Prepared(_PERSON).first(session, {"tid": 1})
     assert raised.value.connection_invalidated
+    assert db.engine.sync_engine.pool.checkedout() == 0  # dropped, not leaked
     async with db.transaction() as session:  # the pool hands out a live connection again
         assert await Prepared(select(func.pg_backend_pid())).scalar(session) != pid
 
