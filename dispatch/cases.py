@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.clock import to_local
@@ -218,8 +218,16 @@ _CASE_TEXTS = Prepared(
 
 
 async def first_media(session: AsyncSession, reports: list[Report]) -> tuple[str, str] | None:
-    """(file id, kind) of the first picture of these reports, if any."""
+    """(file id, kind) of the first picture of these reports, if any.
+
+    A report just submitted carries its photos in memory (the case card of a new case is
+    built from them, without a round trip); reports read back are asked for."""
     if not reports:
+        return None
+    if all("photos" not in inspect(report).unloaded for report in reports):
+        for report in sorted(reports, key=lambda r: r.id):
+            if report.photos:
+                return report.photos[0].file_id, report.photos[0].kind or "photo"
         return None
     row = await _FIRST_MEDIA.first(session, {"ids": [r.id for r in reports]})
     return (row.file_id, row.kind) if row else None

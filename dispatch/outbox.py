@@ -143,25 +143,24 @@ async def lease_due(session: AsyncSession, limit: int = 50,
     Only the oldest pending row of each chat is eligible, so a chat's messages go out in
     order; a chat whose oldest row waits for a retry waits as a whole, and never holds up
     other chats (the choice is made per chat in SQL, not after a LIMIT). Rows come back
-    as plain rows with the table's columns (nothing to track: delivery only reads them).
+    as plain rows with the table's columns as leased (nothing to track: delivery only
+    reads them), oldest first.
     """
     now = now or _real_now()
-    query = _LEASE_LOCKED if session.bind.dialect.name == "postgresql" else _LEASE
-    leased = await query.all(session, {"now": now, "limit": limit})
-    if leased:
-        await _EXTEND.run(session, {"ids": [row.id for row in leased], "until": now + LEASE})
-    return leased
+    # One statement: choose the rows and move their next attempt past the lease (on
+    # PostgreSQL skipping rows another worker is leasing at this moment).
+    leased = await _LEASE.all(session, {"now": now, "limit": limit, "until": now + LEASE})
+    return sorted(leased, key=lambda row: row.id)
 
 
 _HEADS = (select(func.min(_OUTBOX.c.id)).where(_OUTBOX.c.state == OutboxState.PENDING)
           .group_by(_OUTBOX.c.chat_id))
-_LEASING = (select(*_OUTBOX.c)
-            .where(_OUTBOX.c.id.in_(_HEADS), _OUTBOX.c.next_attempt_at <= bindparam("now"))
-            .order_by(_OUTBOX.c.id).limit(bindparam("limit")))
-_LEASE = Prepared(_LEASING)
-_LEASE_LOCKED = Prepared(_LEASING.with_for_update(skip_locked=True))
-_EXTEND = Prepared(update(_OUTBOX).where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
-                   .values(next_attempt_at=bindparam("until")))
+_DUE = (select(_OUTBOX.c.id)
+        .where(_OUTBOX.c.id.in_(_HEADS), _OUTBOX.c.next_attempt_at <= bindparam("now"))
+        .order_by(_OUTBOX.c.id).limit(bindparam("limit"))
+        .with_for_update(skip_locked=True))  # SQLite has no row locks: its writer is alone
+_LEASE = Prepared(update(_OUTBOX).where(_OUTBOX.c.id.in_(_DUE))
+                  .values(next_attempt_at=bindparam("until")).returning(*_OUTBOX.c))
 
 
 async def method_of(session: AsyncSession, outbox_id: int) -> str | None:

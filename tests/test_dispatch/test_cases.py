@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import lazyload
 
 from dispatch import lifecycle
-from dispatch.cases import DEFAULT_DEDUP, CaseContext, place_report
+from dispatch.cases import DEFAULT_DEDUP, CaseContext, first_media, place_report
 from dispatch.catalog import load_router
 from dispatch.importing import import_grids, import_roster
 from dispatch.sla import SlaRules
 from schedules.calendar import WorkCalendar
 from schedules.windows import default_rules
 from storage.db import Database
-from storage.models import Case, Event, Report
+from storage.models import Case, Event, Report, ReportPhoto
 from tests.e2e.harness import GRIDS, ROSTER
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -160,3 +161,28 @@ async def test_unsatisfied_reopens_with_fresh_deadlines(world) -> None:
 def test_dedup_defaults_are_category_aware() -> None:
     assert DEFAULT_DEDUP["burning"].radius_m > DEFAULT_DEDUP["dust"].radius_m
     assert DEFAULT_DEDUP["burning"].window < DEFAULT_DEDUP["dust"].window
+
+
+async def test_first_media_from_memory_matches_the_stored_photos(world) -> None:
+    """A report just submitted gives its case card's picture from memory; read back, the
+    same picture comes from the database."""
+    db, ctx = world
+    at = T0.astimezone(UTC)
+    async with db.transaction() as session:
+        text_only = Report(reporter_user_id=7, reporter_chat_id=7, anonymous_id="R7",
+                           category="burning", received_at=at, submitted_at=at)
+        pictured = Report(reporter_user_id=8, reporter_chat_id=8, anonymous_id="R8",
+                          category="burning", received_at=at, submitted_at=at)
+        pictured.photos.extend([
+            ReportPhoto(file_id="first", kind="document", received_at=at),
+            ReportPhoto(file_id="second", kind="photo", received_at=at)])
+        session.add_all([text_only, pictured])
+        await session.flush()
+        assert await first_media(session, [text_only, pictured]) == ("first", "document")
+        assert await first_media(session, [text_only]) is None
+    async with db.sessions() as session:
+        stored = list((await session.execute(select(Report).order_by(Report.id)
+                                             .options(lazyload(Report.photos)))).scalars())
+        assert all("photos" in inspect(report).unloaded for report in stored)
+        assert await first_media(session, stored) == ("first", "document")
+        assert await first_media(session, stored[:1]) is None

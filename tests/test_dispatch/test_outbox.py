@@ -3,6 +3,7 @@ that only the newest of matters (a running count, a card edit)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
@@ -134,3 +135,24 @@ async def test_a_row_whose_lease_ran_out_mid_send_is_not_rewritten(db: Database)
     async with db.transaction() as session:
         assert await enqueue(session, _count(case_id, 3)) != first
     assert [r.payload["text"] for r in await _rows(db)] == ["共 2 人举报", "共 3 人举报"]
+
+
+async def test_workers_leasing_at_once_never_share_a_row(db: Database) -> None:
+    async with db.transaction() as session:
+        queued = [await enqueue(session, Outgoing(GROUP - i, "sendMessage", {"text": f"m{i}"}))
+                  for i in range(6)]
+
+    async def worker() -> list[int]:
+        async with db.transaction() as session:
+            rows = await lease_due(session, limit=3)
+            await asyncio.sleep(0.05)  # still leasing while the other worker comes
+            return [row.id for row in rows]
+
+    first, second = await asyncio.gather(worker(), worker())
+    assert first == sorted(first) and second == sorted(second)  # oldest first
+    assert sorted(first + second) == sorted(queued)
+    async with db.transaction() as session:
+        assert await lease_due(session) == []
+    async with db.sessions() as session:
+        leased = (await session.execute(select(OutboxMessage))).scalars().all()
+    assert all(row.next_attempt_at > row.created_at for row in leased)  # never coalesced now
