@@ -7,7 +7,6 @@ import asyncio
 import sqlite3
 from datetime import date
 
-import asyncpg
 import pytest
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
@@ -19,6 +18,7 @@ from storage.counters import next_case_number
 from storage.db import Database, DatabaseLocked
 from storage.models import CaseNumberCounter, Person
 from storage.prepared import Prepared
+from tests.test_storage.pg_admin import admin_fetch, terminate_backend
 
 
 async def test_concurrent_writers_all_land(db: Database) -> None:
@@ -158,13 +158,7 @@ async def test_a_connection_the_server_closed_is_replaced_unseen(
     if db.dialect != "postgresql":
         pytest.skip("PostgreSQL's connection pool")
     first = await _backend_pid(db)
-    admin = await asyncpg.connect(  # an administrator ends our idle connection
-        make_url(db.url).set(drivername="postgresql").render_as_string(hide_password=False))
-    try:
-        assert await admin.fetchval("SELECT pg_terminate_backend($1)", first)
-    finally:
-        await admin.close()
-    await asyncio.sleep(0.2)  # the socket's end reaches asyncpg
+    assert await terminate_backend(db, first)  # an administrator ends our idle connection
     assert await _backend_pid(db) != first  # no error: a fresh connection took its place
 
 
@@ -226,14 +220,9 @@ async def test_sqlites_writer_never_joins_a_transaction_left_open(db: Database) 
 
 async def _open_transactions(db: Database) -> list[str]:
     """The states of this database's other server connections still inside a transaction."""
-    admin = await asyncpg.connect(
-        make_url(db.url).set(drivername="postgresql").render_as_string(hide_password=False))
-    try:
-        rows = await admin.fetch(
-            "SELECT state FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'")
-    finally:
-        await admin.close()
+    rows = await admin_fetch(
+        db, "SELECT state FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'")
     return [row["state"] for row in rows]
 
 
@@ -294,13 +283,7 @@ async def test_a_postgresql_connection_lost_mid_orm_transaction_is_replaced(
         async with db.transaction() as session:
             session.add(Person(telegram_id=1, name="甲"))
             pid = await session.scalar(select(func.pg_backend_pid()))  # autoflushed
-            admin = await asyncpg.connect(make_url(db.url).set(
-                drivername="postgresql").render_as_string(hide_password=False))
-            try:
-                await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
-            finally:
-                await admin.close()
-            await asyncio.sleep(0.2)
+            await terminate_backend(db, pid)
             session.add(Person(telegram_id=2, name="乙"))
     assert raised.value.connection_invalidated
     assert db.engine.sync_engine.pool.checkedout() == 0

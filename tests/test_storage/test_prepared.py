@@ -6,16 +6,15 @@ import asyncio
 import contextlib
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 import pytest
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
 from dispatch.cases import OPEN_STATES
 from storage.db import Database
 from storage.models import Case, Person
 from storage.prepared import Prepared
+from tests.test_storage.pg_admin import terminate_backend
 
 PEOPLE = Person.__table__
 AT = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
@@ -129,13 +128,7 @@ async def test_a_lost_postgresql_connection_is_invalidated(db: Database) -> None
     with pytest.raises(DBAPIError) as raised:
         async with db.transaction() as session:
             pid = await Prepared(select(func.pg_backend_pid())).scalar(session)
-            admin = await asyncpg.connect(make_url(db.url).set(
-                drivername="postgresql").render_as_string(hide_password=False))
-            try:
-                await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
-            finally:
-                await admin.close()
-            await asyncio.sleep(0.2)
+            await terminate_backend(db, pid)
             await Prepared(_PERSON).first(session, {"tid": 1})
     assert raised.value.connection_invalidated
     assert db.engine.sync_engine.pool.checkedout() == 0  # dropped, not leaked
