@@ -17,11 +17,10 @@ import jieba
 from nlp.normalize import normalize
 
 _lock = threading.Lock()
-_ready = False
 # jieba's main dictionary as loaded (prefix -> frequency, and the total), kept untouched:
 # each gazetteer's tokenizer starts from a copy (25 ms) instead of loading jieba's cache
 # file again (1.5 s of CPU on 2026-12-02, on a thread that holds the GIL, so the bot
-# stalled on every grid reload and every start).
+# stalled on every grid reload and every start). None until `warm_up`.
 _base: tuple[dict[str, int], int] | None = None
 
 # Variants derived from an alias: 东风村村委会 -> 东风村, 阳光社区居委会 -> 阳光社区.
@@ -31,15 +30,14 @@ _MIN_ALIAS = 2
 
 def warm_up() -> None:
     """Load jieba's main dictionary once (idempotent, thread-safe)."""
-    global _ready, _base
-    if _ready:
+    global _base
+    if _base is not None:
         return
     with _lock:
-        if not _ready:
+        if _base is None:
             jieba.initialize()
             with jieba.dt.lock:
                 _base = (dict(jieba.dt.FREQ), jieba.dt.total)
-            _ready = True
 
 
 def _fresh_tokenizer() -> jieba.Tokenizer:

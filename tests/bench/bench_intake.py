@@ -6,9 +6,9 @@ submits, waiting for the bot's answer after each step as a person would (tests/b
 residents.py). The bot does everything it does in production meanwhile: evidence photos
 are downloaded and hashed, cases are numbered and dispatched, and the outbox delivers the
 case cards to the patrol chats. A wave's time runs until the last receipt arrived and the
-outbox has delivered everything the wave queued. The rate is updates handled per second, printed next to
-this run's echo baseline (target: at least 0.6 × echo), on SQLite (the embedded default)
-and on PostgreSQL when it is reachable.
+outbox has delivered everything the wave queued. The rate is updates handled per second,
+printed next to this run's echo baseline (target: at least 0.6 × echo), on SQLite (the
+embedded default) and on PostgreSQL when it is reachable.
 """
 
 from __future__ import annotations
