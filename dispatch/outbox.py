@@ -9,7 +9,7 @@ and records the outcome with the helpers below.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -48,7 +48,6 @@ class Outgoing:
     # that is still waiting pointless (a card edit, a running count): it takes that row's
     # place instead of queueing behind it. See `enqueue`.
     coalesce: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _real_now() -> datetime:

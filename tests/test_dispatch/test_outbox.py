@@ -156,3 +156,22 @@ async def test_workers_leasing_at_once_never_share_a_row(db: Database) -> None:
     async with db.sessions() as session:
         leased = (await session.execute(select(OutboxMessage))).scalars().all()
     assert all(row.next_attempt_at > row.created_at for row in leased)  # never coalesced now
+
+
+async def test_a_keyed_and_a_plain_message_are_stored_alike(db: Database) -> None:
+    # Two statements queue a message (a plain INSERT, or one that skips a dedup key seen
+    # before): a column one of them forgets would be lost silently, so compare the rows.
+    case_id = await _case(db)
+    message = Outgoing(chat_id=GROUP, method="sendPhoto", payload={"photo": "f", "caption": "c"},
+                       case_id=case_id, purpose="card", edit_of=None)
+    async with db.transaction() as session:
+        plain = await enqueue(session, message)
+        keyed = await enqueue(session, Outgoing(**{**message.__dict__, "dedup_key": "card:1"}))
+    rows = {row.id: row for row in await _rows(db)}
+    columns = [c.key for c in OutboxMessage.__table__.columns
+               if c.key not in ("id", "dedup_key", "created_at", "next_attempt_at")]
+    assert {c: getattr(rows[plain], c) for c in columns} == \
+        {c: getattr(rows[keyed], c) for c in columns}
+    assert rows[keyed].dedup_key == "card:1" and rows[plain].dedup_key is None
+    for row in rows.values():  # never leased: the marker coalescing relies on
+        assert row.next_attempt_at == row.created_at
