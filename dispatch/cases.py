@@ -204,16 +204,37 @@ async def reports_of(session: AsyncSession, case_id: int) -> list[Report]:
     return list(rows.scalars())
 
 
-async def case_texts(session: AsyncSession, case_id: int, limit: int = 50) -> list[str]:
-    """The descriptions of a case's reports, oldest first (the card shows only the first
-    few hundred characters of them, so `limit` reports are plenty)."""
-    rows = await _CASE_TEXTS.all(session, {"case_id": case_id, "limit": limit})
-    return [text for (text,) in rows if text]
+@dataclass(frozen=True)
+class Reporters:
+    """What a case card shows of its reports: the descriptions, oldest first, and who may
+    be contacted ((Telegram user id, name) of the residents who ticked "允许联系我"; the
+    others stay anonymous)."""
+
+    texts: list[str]
+    contacts: list[tuple[int, str]]
 
 
-_CASE_TEXTS = Prepared(
-    select(_REPORTS.c.text)
-    .where(_REPORTS.c.case_id == bindparam("case_id"), _REPORTS.c.text.is_not(None))
+def reporters_of(reports: list[Report]) -> Reporters:
+    """`Reporters` of reports in memory (a case just created)."""
+    ordered = sorted(reports, key=lambda r: r.id or 0)
+    return Reporters([r.text for r in ordered if r.text],
+                     [(r.reporter_user_id, r.reporter_name) for r in ordered
+                      if r.allow_contact and r.reporter_name])
+
+
+async def case_reporters(session: AsyncSession, case_id: int, limit: int = 50) -> Reporters:
+    """`Reporters` of a case's stored reports (the card shows only the first few hundred
+    characters of the descriptions, so `limit` reports are plenty)."""
+    rows = await _CASE_REPORTERS.all(session, {"case_id": case_id, "limit": limit})
+    return Reporters([row.text for row in rows if row.text],
+                     [(row.reporter_user_id, row.reporter_name) for row in rows
+                      if row.allow_contact and row.reporter_name])
+
+
+_CASE_REPORTERS = Prepared(
+    select(_REPORTS.c.text, _REPORTS.c.allow_contact, _REPORTS.c.reporter_user_id,
+           _REPORTS.c.reporter_name)
+    .where(_REPORTS.c.case_id == bindparam("case_id"))
     .order_by(_REPORTS.c.id).limit(bindparam("limit")))
 
 

@@ -8,6 +8,7 @@ resident sent (text, photo, location, venue, button presses) and renders `next_q
 from __future__ import annotations
 
 import hashlib
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,9 +33,11 @@ class IntakeRules:
 
 
 def new_draft(now: datetime) -> dict[str, Any]:
-    """An empty draft."""
+    """An empty draft. Its random `key` binds the buttons shown for it: a row id alone is
+    not enough, as SQLite gives a deleted draft's id to the next one and "start again"
+    keeps the row."""
     return {
-        "text": None, "category": None, "subcategory": None, "confidence": None,
+        "key": secrets.token_hex(4), "text": None, "category": None, "subcategory": None, "confidence": None,
         "category_confirmed": False, "latitude": None, "longitude": None,
         "location_source": None, "address_text": None, "grid_code": None,
         "grid_confirmed": False, "outside": False, "photos": [], "allow_contact": False,
@@ -47,10 +50,14 @@ def meaningful_text(text: str) -> bool:
     return any(unicodedata.category(ch)[0] in ("L", "N") for ch in text)
 
 
-def add_text(draft: dict[str, Any], text: str, max_chars: int = MAX_TEXT_CHARS) -> None:
-    """Append a description (texts sent one after another are joined)."""
-    text = text.strip()[:max_chars]
-    draft["text"] = f"{draft['text']}\n{text}" if draft.get("text") else text
+def add_text(draft: dict[str, Any], text: str, max_chars: int = MAX_TEXT_CHARS) -> bool:
+    """Append a description: texts sent one after another are joined, up to `max_chars`
+    in all (the summary and the receipt show all of it, and a Telegram message holds 4,096
+    characters). True when some of `text` did not fit."""
+    text = text.strip()
+    joined = f"{draft['text']}\n{text}" if draft.get("text") else text
+    draft["text"] = joined[:max_chars]
+    return len(joined) > max_chars
 
 
 def apply_guess(draft: dict[str, Any], category: str, subcategory: str | None,
@@ -90,10 +97,14 @@ def propose_place(draft: dict[str, Any], place: str | None, grid_code: str) -> N
         draft["address_text"] = place
 
 
-def preset_grid(draft: dict[str, Any], grid_code: str) -> None:
-    """A deep link from a community poster pre-selects the grid."""
-    if draft.get("latitude") is None:
-        draft.update(grid_code=grid_code, grid_confirmed=True, location_source="link")
+def preset_grid(draft: dict[str, Any], grid_code: str) -> bool:
+    """A deep link from a community poster pre-selects the grid, unless the draft already
+    has a shared point (the point is more precise than the poster). True when applied."""
+    if draft.get("latitude") is not None:
+        return False
+    draft.update(grid_code=grid_code, grid_confirmed=True, location_source="link",
+                 address_text=None, outside=False)
+    return True
 
 
 def confirm_place(draft: dict[str, Any], yes: bool) -> None:

@@ -7,6 +7,7 @@ import re
 from html import escape, unescape
 from typing import Any
 
+from dispatch.cases import Reporters
 from dispatch.clock import to_local
 from dispatch.duty import Duty, Member
 from dispatch.routing import GridNode, Router
@@ -17,6 +18,7 @@ from storage.models import Case, CaseState, Report
 
 CAPTION_LIMIT = 1024  # characters after HTML parsing
 DESCRIPTION_LIMIT = 300
+CONTACTS_SHOWN = 3
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -69,10 +71,11 @@ def duty_names(duty: Duty, html: bool = True) -> str:
     return "、".join(mention(m) if html else escape(m.name) for m in duty.members)
 
 
-def case_text(case: Case, grid: GridNode | None, duty: Duty | None, texts: list[str],
+def case_text(case: Case, grid: GridNode | None, duty: Duty | None, reporters: Reporters,
               sla: SlaRules, router: Router, lang: str = GROUP_LANG,
               status_lines: list[str] | None = None) -> str:
-    """The case card posted in the patrol chat (`texts`: what the reporters wrote)."""
+    """The case card posted in the patrol chat: with what the reporters wrote, and a
+    mention of those who allowed contact (nobody else is named)."""
     lines = [t(lang, "case.header", icon=CATEGORY_ICONS.get(case.category, ""),
                category=escape(category(lang, case)), number=case.number)]
     place = f" · {escape(case.address_text)}" if case.address_text else ""
@@ -91,8 +94,12 @@ def case_text(case: Case, grid: GridNode | None, duty: Duty | None, texts: list[
     if duty is not None:
         lines.append(t(lang, "case.on_duty", names=duty_names(duty)) if duty.members
                      else t(lang, "case.nobody_on_duty"))
-    if texts:  # cut before escaping, never through an entity like &amp;
-        joined = " / ".join(texts)
+    if reporters.contacts:
+        names = "、".join(f'<a href="tg://user?id={user_id}">{escape(name)}</a>'
+                         for user_id, name in reporters.contacts[:CONTACTS_SHOWN])
+        lines.append(t(lang, "case.contact", names=names))
+    if reporters.texts:  # cut before escaping, never through an entity like &amp;
+        joined = " / ".join(reporters.texts)
         cut = joined if len(joined) <= DESCRIPTION_LIMIT else joined[:DESCRIPTION_LIMIT] + "…"
         lines.append(t(lang, "case.text", text=escape(cut)))
     lines.extend(status_lines or [])

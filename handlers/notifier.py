@@ -7,7 +7,7 @@ from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.cases import CaseContext, case_texts, first_media, reports_of
+from dispatch.cases import CaseContext, case_reporters, first_media, reporters_of, reports_of
 from dispatch.duty import Duty, Member, all_hands, assignee_of, on_duty
 from dispatch.outbox import Outgoing, enqueue, method_of
 from dispatch.routing import GridNode
@@ -46,8 +46,8 @@ class OutboxNotifier:
 
     async def dispatched(self, session: AsyncSession, case: Case, grid: GridNode, chat_id: int,
                          duty: Duty, reports: list[Report]) -> None:
-        text = render.case_text(case, grid, duty, [r.text for r in reports if r.text],
-                                self.svc.sla, self.svc.catalog.router)
+        text = render.case_text(case, grid, duty, reporters_of(reports), self.svc.sla,
+                                self.svc.catalog.router)
         markup = render.buttons(case)
         media = await first_media(session, reports)
         if media and render.plain_length(text) <= render.CAPTION_LIMIT:
@@ -80,14 +80,14 @@ class OutboxNotifier:
             return
         original_method = await method_of(session, case.dispatch_outbox_id)
         grid = self.svc.catalog.router.get(case.grid_id)
-        texts = await case_texts(session, case.id)
+        reporters = await case_reporters(session, case.id)
         lines = render.status_lines(case, assignee, self.svc.sla, transferred_to)
         duty = None
         if transferred_to is None and case.state in (CaseState.DISPATCHED, CaseState.REOPENED):
             now = self.svc.clock.now()
             duty = await on_duty(session, case.grid_id, now, self.svc.catalog.router,
                                  all_hands=all_hands(self.svc.windows, now, case.category))
-        text = render.case_text(case, grid, duty, texts, self.svc.sla, self.svc.catalog.router,
+        text = render.case_text(case, grid, duty, reporters, self.svc.sla, self.svc.catalog.router,
                                 status_lines=lines)
         markup = None if transferred_to is not None else render.buttons(case)
         payload: dict = {"parse_mode": "HTML", "reply_markup": markup or {"inline_keyboard": []}}

@@ -114,6 +114,12 @@ def _with_notes(tn: Turn, expired: bool, *notes: str | None) -> str | None:
     return "\n".join(lines) or None
 
 
+def _after(tn: Turn, expired: bool, text: str) -> str:
+    """`text`, after the note that the previous draft expired (load() just dropped it)."""
+    note = _with_notes(tn, expired)
+    return f"{note}\n\n{text}" if note else text
+
+
 async def take_message(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn,
                        apply: Apply) -> None:
     """Run `apply` on the sender's draft in one transaction and answer, unless the bot is
@@ -143,14 +149,14 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         draft, data, expired = await load(session, tn)
         if draft is not None and not intake.is_empty(data):
             markup = render.InlineKeyboardMarkup([[
-                render.button(t(tn.lang, "intake.resume"), draft.id, "resume"),
-                render.button(t(tn.lang, "intake.restart"), draft.id, "restart")]])
+                render.button(t(tn.lang, "intake.resume"), render.bound(draft.id, data), "resume"),
+                render.button(t(tn.lang, "intake.restart"), render.bound(draft.id, data),
+                              "restart")]])
             text = t(tn.lang, "intake.unfinished")
         else:
             draft = await save(session, tn, draft, data)
             markup, text = render.location_keyboard(tn.lang), t(tn.lang, "intake.begin")
-    note = _with_notes(tn, expired)
-    await tn.message.reply_text(f"{note}\n\n{text}" if note else text, reply_markup=markup)
+    await tn.message.reply_text(_after(tn, expired, text), reply_markup=markup)
 
 
 async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -171,11 +177,22 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await tn.message.reply_text(f"{welcome}\n\n{t(tn.lang, 'intake.unknown_link')}")
         return
     async with tn.svc.db.transaction() as session:
-        draft, data, _ = await load(session, tn)
-        intake.preset_grid(data, grid.code)
+        draft, data, expired = await load(session, tn)
+        unfinished = draft is not None and not intake.is_empty(data)
+        applied = intake.preset_grid(data, grid.code)
         draft = await save(session, tn, draft, data)
-    await tn.message.reply_text(t(tn.lang, "intake.link_grid", grid=grid.name),
-                                reply_markup=render.location_keyboard(tn.lang))
+    # Say what the draft now holds: an unfinished report goes on where it was.
+    if applied and not unfinished:
+        text = _after(tn, expired, t(tn.lang, "intake.link_grid", grid=grid.name))
+        markup = render.location_keyboard(tn.lang)  # a precise point is still welcome
+    elif applied:
+        text, markup = next_question(tn, draft, data,
+                                     t(tn.lang, "intake.link_continues", grid=grid.name))
+    else:  # the shared point stays: it is more precise than a poster
+        text, markup = next_question(tn, draft, data, t(
+            tn.lang, "intake.link_kept_point", grid=grid.name,
+            where=render.where(tn.lang, data, tn.svc.catalog)))
+    await tn.message.reply_text(text, reply_markup=markup)
 
 
 async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -206,13 +223,14 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     async def apply(session, draft, data, expired) -> Talk:
         if analysis is None:
-            return reply(tn, t(tn.lang, "intake.emoji_only"))
+            return reply(tn, _after(tn, expired, t(tn.lang, "intake.emoji_only")))
         if draft is None and not (analysis.is_tip or analysis.grids):
-            return reply(tn, t(tn.lang, "fallback.private"))  # small talk: no draft is started
-        intake.add_text(data, text, limit)
+            # small talk: no draft is started
+            return reply(tn, _after(tn, expired, t(tn.lang, "fallback.private")))
+        cut = intake.add_text(data, text, limit)
         _take_guess(data, analysis)
         draft = await save(session, tn, draft, data)
-        truncated = t(tn.lang, "intake.text_truncated", limit=limit) if len(text) > limit else None
+        truncated = t(tn.lang, "intake.text_truncated", limit=limit) if cut else None
         # Asked for the place after a text, say the text was taken (other questions show it).
         noted = t(tn.lang, "intake.text_noted") \
             if intake.next_question(data) == "location" else None
@@ -242,7 +260,8 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
     async def apply(session, draft, data, expired) -> Talk:
         if route is None:
-            return reply(tn, t(tn.lang, "intake.bad_point"), render.location_keyboard(tn.lang))
+            return reply(tn, _after(tn, expired, t(tn.lang, "intake.bad_point")),
+                         render.location_keyboard(tn.lang))
         address = f"{venue.title} {venue.address}".strip() if venue else None
         intake.set_location(data, location.latitude, location.longitude,
                             "venue" if venue else "gps", route.grid.code if route.grid else None,
@@ -281,9 +300,10 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         nonlocal wanted, expired_meanwhile
         expired_meanwhile = expired
         if item is None:
-            return reply(tn, t(tn.lang, "intake.not_an_image"))
+            return reply(tn, _after(tn, expired, t(tn.lang, "intake.not_an_image")))
         if item.file_size and item.file_size > limit:
-            return reply(tn, t(tn.lang, "intake.file_too_big", mb=limit // (1024 * 1024)))
+            return reply(tn, _after(tn, expired, t(tn.lang, "intake.file_too_big",
+                                                   mb=limit // (1024 * 1024))))
         if not intake.can_add_photo(data, tn.svc.intake.max_photos):
             return await _over_limit(session, tn, draft, data, message.media_group_id)
         if draft is not None and intake.has_photo(data, item.file_unique_id):
@@ -296,7 +316,8 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     record = await store_picture(tn.svc, context.bot, item.file_id, item.file_unique_id, mime)
     if record is None:
-        await message.reply_text(t(tn.lang, "intake.file_too_big", mb=limit // (1024 * 1024)))
+        await message.reply_text(_after(tn, expired_meanwhile, t(
+            tn.lang, "intake.file_too_big", mb=limit // (1024 * 1024))))
         return
     caption = message.caption or ""
     analysis = analyze(caption, tn.svc.catalog.gazetteer) if caption.strip() else None
@@ -333,8 +354,9 @@ async def _add_photo(session, tn: Turn, draft: DraftRow | None, data: dict[str, 
     added = intake.add_photo(data, dict(record, media_group_id=album,
                                         latitude=data.get("latitude"),
                                         longitude=data.get("longitude")))
+    cut = False
     if analysis is not None:
-        intake.add_text(data, message.caption, tn.svc.intake.max_text_chars)
+        cut = intake.add_text(data, message.caption, tn.svc.intake.max_text_chars)
         _take_guess(data, analysis)
     if draft is None or added or analysis is not None:
         draft = await save(session, tn, draft, data)
@@ -342,7 +364,9 @@ async def _add_photo(session, tn: Turn, draft: DraftRow | None, data: dict[str, 
         return _silent  # one answer per album, given for its first photo
     taken = t(tn.lang, "intake.photo_ok", count=len(data["photos"]),
               limit=tn.svc.intake.max_photos) if added else t(tn.lang, "intake.photo_duplicate")
-    return reply(tn, *next_question(tn, draft, data, _with_notes(tn, expired, taken)))
+    truncated = t(tn.lang, "intake.text_truncated",
+                  limit=tn.svc.intake.max_text_chars) if cut else None
+    return reply(tn, *next_question(tn, draft, data, _with_notes(tn, expired, taken, truncated)))
 
 
 def _same_album_seen(data: dict[str, Any], media_group_id: str | None) -> bool:

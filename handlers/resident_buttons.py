@@ -1,7 +1,8 @@
-"""Buttons of the resident conversation: `rp:<draft id>:<action>[:<argument>]`.
+"""Buttons of the resident conversation: `rp:<draft id>.<draft key>:<action>[:<argument>]`.
 
-A button is bound to the draft it was shown for: a press on a button of a draft that has
-been submitted, cancelled, replaced or has expired is answered, never applied.
+A button is bound to the draft it was shown for (`resident_render.bound`): a press on a
+button of a draft that has been submitted, cancelled, replaced, begun again or has expired
+is answered, never applied.
 
 A press turns the message it was made on into what comes next (the next question, the
 receipt, "cancelled"), so a report is one message that changes as it is filled in.
@@ -10,6 +11,7 @@ receipt, "cancelled"), so a report is one message that changes as it is filled i
 from __future__ import annotations
 
 import logging
+import re
 
 from telegram import Update
 from telegram.error import BadRequest
@@ -25,12 +27,15 @@ from handlers.resident import Turn, ask_next, load, save, turn
 log = logging.getLogger(__name__)
 
 
-def parse(data: str | None) -> tuple[int, str, str] | None:
-    """(draft id, action, argument) or None for malformed data."""
+_BOUND = re.compile(r"[0-9]+(\.[0-9a-f]{8})?")
+
+
+def parse(data: str | None) -> tuple[str, str, str] | None:
+    """(what the button is bound to, action, argument) or None for malformed data."""
     parts = (data or "").split(":")
-    if len(parts) < 3 or parts[0] != "rp" or not parts[1].isdigit():
+    if len(parts) < 3 or parts[0] != "rp" or not _BOUND.fullmatch(parts[1]):
         return None
-    return int(parts[1]), parts[2], ":".join(parts[3:])
+    return parts[1], parts[2], ":".join(parts[3:])
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -42,10 +47,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if parsed is None or action is None:
         await query.answer(t(tn.lang, "button.invalid"), show_alert=True)
         return
-    draft_id, _, argument = parsed
+    bound_to, _, argument = parsed
     async with tn.svc.db.transaction() as session:
         draft, data, _ = await load(session, tn)
-        if draft is None or draft.id != draft_id:
+        if draft is None or render.bound(draft.id, data) != bound_to:
             talk = _gone
         else:
             talk = await action(session, tn, draft, data, argument)
@@ -148,7 +153,7 @@ async def _edit(session, tn: Turn, draft, data, argument: str):
         async def menu(tn: Turn, update, context) -> None:
             await update.callback_query.answer()
             await update.callback_query.edit_message_reply_markup(
-                reply_markup=render.edit_menu(tn.lang, draft.id))
+                reply_markup=render.edit_menu(tn.lang, render.bound(draft.id, data)))
         return menu
     if argument == "cat":
         data["category_confirmed"] = False

@@ -31,9 +31,16 @@ def state_label(lang: str, state: str) -> str:
     return t(lang, f"state.{state}")
 
 
-def button(text: str, draft_id: int, action: str) -> InlineKeyboardButton:
-    """An inline button bound to one draft: `rp:<draft id>:<action>` (≤ 64 bytes)."""
-    return InlineKeyboardButton(text, callback_data=f"rp:{draft_id}:{action}")
+def bound(draft_id: int, data: dict[str, Any]) -> str:
+    """What a draft's buttons are bound to: `<row id>.<the draft's key>` (see
+    `intake.new_draft`); drafts begun before keys existed are bound by their id alone."""
+    key = data.get("key")
+    return f"{draft_id}.{key}" if key else str(draft_id)
+
+
+def button(text: str, bound_to: str, action: str) -> InlineKeyboardButton:
+    """An inline button bound to one draft: `rp:<bound>:<action>` (≤ 64 bytes)."""
+    return InlineKeyboardButton(text, callback_data=f"rp:{bound_to}:{action}")
 
 
 def grid_name(catalog: GridCatalog, code: str | None) -> str | None:
@@ -45,6 +52,7 @@ def grid_name(catalog: GridCatalog, code: str | None) -> str | None:
 def question(lang: str, draft_id: int, data: dict[str, Any], step: str,
              catalog: GridCatalog) -> tuple[str, Any]:
     """Text and keyboard asking for the `step` the draft needs next."""
+    to = bound(draft_id, data)
     if step == "category":
         guess = data.get("category")
         confident = guess and guess != "other" and (data.get("confidence") or 0) >= CONFIDENT
@@ -52,8 +60,8 @@ def question(lang: str, draft_id: int, data: dict[str, Any], step: str,
         rows = []
         if confident:
             rows.append([button(t(lang, "intake.yes_category", label=category_label(lang, guess)),
-                                draft_id, f"cat:{guess}")])
-        buttons = [button(category_label(lang, c), draft_id, f"cat:{c}") for c in others]
+                                to, f"cat:{guess}")])
+        buttons = [button(category_label(lang, c), to, f"cat:{c}") for c in others]
         rows.extend(buttons[i:i + 2] for i in range(0, len(buttons), 2))
         text = (t(lang, "intake.confirm_category", label=category_label(lang, guess))
                 if confident else t(lang, "intake.ask_category"))
@@ -62,8 +70,8 @@ def question(lang: str, draft_id: int, data: dict[str, Any], step: str,
         name = grid_name(catalog, data.get("grid_code")) or data.get("grid_code")
         place = data.get("address_text") or name
         return (t(lang, "intake.confirm_place", place=place, grid=name),
-                InlineKeyboardMarkup([[button(t(lang, "intake.place_yes"), draft_id, "place:yes"),
-                                       button(t(lang, "intake.place_no"), draft_id, "place:no")]]))
+                InlineKeyboardMarkup([[button(t(lang, "intake.place_yes"), to, "place:yes"),
+                                       button(t(lang, "intake.place_no"), to, "place:no")]]))
     if step == "location":
         return t(lang, "intake.ask_location"), location_keyboard(lang)
     return summary(lang, draft_id, data, catalog)
@@ -94,22 +102,23 @@ def summary(lang: str, draft_id: int, data: dict[str, Any],
     text = t(lang, "intake.summary", details=details(lang, data, catalog))
     toggle = t(lang, "intake.toggle_contact_off" if data.get("allow_contact")
                else "intake.toggle_contact_on")
+    to = bound(draft_id, data)
     keyboard = InlineKeyboardMarkup([
-        [button(t(lang, "intake.submit"), draft_id, "submit")],
-        [button(t(lang, "intake.edit"), draft_id, "edit"),
-         button(t(lang, "intake.cancel"), draft_id, "cancel")],
-        [button(toggle, draft_id, "contact")],
+        [button(t(lang, "intake.submit"), to, "submit")],
+        [button(t(lang, "intake.edit"), to, "edit"),
+         button(t(lang, "intake.cancel"), to, "cancel")],
+        [button(toggle, to, "contact")],
     ])
     return text, keyboard
 
 
-def edit_menu(lang: str, draft_id: int) -> InlineKeyboardMarkup:
+def edit_menu(lang: str, bound_to: str) -> InlineKeyboardMarkup:
     """Which part to change."""
     return InlineKeyboardMarkup([
-        [button(t(lang, "intake.edit_category"), draft_id, "edit:cat"),
-         button(t(lang, "intake.edit_location"), draft_id, "edit:loc")],
-        [button(t(lang, "intake.edit_more"), draft_id, "edit:more"),
-         button(t(lang, "intake.back"), draft_id, "edit:back")],
+        [button(t(lang, "intake.edit_category"), bound_to, "edit:cat"),
+         button(t(lang, "intake.edit_location"), bound_to, "edit:loc")],
+        [button(t(lang, "intake.edit_more"), bound_to, "edit:more"),
+         button(t(lang, "intake.back"), bound_to, "edit:back")],
     ])
 
 

@@ -24,7 +24,7 @@ async def expire_drafts(svc: Services) -> int:
                 chat_id=draft.chat_id, method="sendMessage", purpose="draft_expired",
                 dedup_key=f"draft-expired:{draft.user_id}:{draft.created_at.timestamp():.6f}",
                 payload={"text": t(lang, "intake.expired_note",
-                                   hours=round(svc.intake.draft_ttl.total_seconds() / 3600, 1))}))
+                                   hours=f"{svc.intake.draft_ttl.total_seconds() / 3600:.3g}")}))
             await delete_draft(session, draft)
     if drafts:
         log.info("expired %d draft(s)", len(drafts))

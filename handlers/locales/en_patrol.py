@@ -14,6 +14,7 @@ MESSAGES: dict[str, str] = {
     'case.reporters': '👥 reports: {count}',
     'case.on_duty': '👮 on duty: {names}',
     'case.nobody_on_duty': '👮 nobody on duty, the grid leader must assign someone',
+    'case.contact': '📞 reporters who may be contacted: {names}',
     'case.text': '📝 {text}',
     'case.acked_line': '✅ taken by {name} at {time}',
     'case.arrived_line': '🚶 {name} on site at {time}{distance}',

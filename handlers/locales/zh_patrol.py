@@ -14,6 +14,7 @@ MESSAGES: dict[str, str] = {
     'case.reporters': '👥 举报人数：{count}',
     'case.on_duty': '👮 当班：{names}',
     'case.nobody_on_duty': '👮 当前无人当班，请网格长安排',
+    'case.contact': '📞 愿意被联系的举报人：{names}',
     'case.text': '📝 {text}',
     'case.acked_line': '✅ {name} {time} 接单',
     'case.arrived_line': '🚶 {name} {time} 到场{distance}',

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -281,7 +282,7 @@ async def test_bad_inputs_get_polite_answers_and_keep_the_draft(db_url: str, tmp
         emu.send_text(ZHANG, "😡🔥🔥")
         assert "请用文字描述" in (await bot.reply(ZHANG.id))["text"]
         long_answer = (await bot.say(ZHANG, "有人烧垃圾" + "很呛" * 2000))[0]
-        assert "只保留了前 1000 字" in long_answer["text"]
+        assert "描述最多保留 1000 字" in long_answer["text"]
         emu.send_location(ZHANG, 0.0, 0.0)
         assert "好像不对" in (await bot.reply(ZHANG.id))["text"]
         sent = emu.send_text(ZHANG, "有人放鞭炮")
@@ -291,14 +292,17 @@ async def test_bad_inputs_get_polite_answers_and_keep_the_draft(db_url: str, tmp
         emu.send_text(ZHANG, "转发来的：有人烧秸秆", forward_from=ALICE)
         assert "转发" in (await bot.reply(ZHANG.id))["text"]
         draft = await draft_of(bot, ZHANG.id)
-        assert len(draft.data["photos"]) == 1 and len(draft.data["text"]) <= 2100
+        assert len(draft.data["photos"]) == 1 and len(draft.data["text"]) == 1000
 
 
 async def test_forged_and_unknown_buttons_are_refused(db_url: str, tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
         bot.emulator.send_photo(ZHANG)
         question = await bot.reply(ZHANG.id)
-        for data in ("rp:999999:submit", "rp:abc:submit", "garbage", "rp:1:cat:plutonium"):
+        draft = await draft_of(bot, ZHANG.id)
+        for data in ("rp:999999:submit", "rp:abc:submit", "garbage", "rp:1:cat:plutonium",
+                     f"rp:{draft.id}:cat:fireworks",  # its row, without its key
+                     f"rp:{draft.id}.00000000:cat:fireworks"):  # its row, another key
             press = await bot.press(ZHANG, question, data, forged=True)
             [answer] = bot.answers(press)
             assert answer["show_alert"] is True
@@ -313,7 +317,8 @@ async def test_submit_before_complete_asks_for_what_is_missing(db_url: str,
         await bot.reply(ZHANG.id)
         draft = await draft_of(bot, ZHANG.id)
         question = bot.emulator.sent(ZHANG.id)[-1]
-        await bot.press(ZHANG, question, f"rp:{draft.id}:submit", forged=True)
+        await bot.press(ZHANG, question, f"rp:{draft.id}.{draft.data['key']}:submit",
+                        forged=True)
         again = await bot.question(ZHANG.id)
         assert "请发送位置" in again["text"] and asks_location(again)
         assert await reports_of(bot, ZHANG.id) == []
@@ -376,3 +381,138 @@ async def test_a_late_answer_to_a_press_does_not_hide_the_result(db_url: str,
         [receipt] = await bot.edits(ZHANG.id, predicate=lambda m: "编号" in m.get("text", ""))
         assert "编号 20261123-0001" in receipt["text"]
         assert len(await reports_of(bot, ZHANG.id)) == 1
+
+
+async def _summary(bot, user, grid: str, text: str) -> dict:
+    """Location, text and the guessed category: the summary of a complete draft."""
+    bot.emulator.send_location(user, *await point_in(bot.db, grid))
+    await bot.reply(user.id)
+    bot.emulator.send_text(user, text)
+    confirm = await bot.reply(user.id)
+    await bot.press(user, confirm, button_data(confirm)[0])
+    return await bot.question(user.id)
+
+
+async def test_buttons_of_an_earlier_draft_never_act_on_the_next(db_url: str,
+                                                                 tmp_path: Path) -> None:
+    # SQLite gives a deleted draft's row id to the next draft and "start again" keeps the
+    # row: the buttons carry the draft's key too, so an old summary left on the screen
+    # can neither cancel nor submit what the resident is writing now.
+    async with town(db_url, tmp_path) as bot:
+        first = await _summary(bot, ZHANG, "wx-by-bm-01", "河边有人在烧垃圾")
+        await submit(bot, ZHANG, first)
+        bot.emulator.send_photo(ZHANG)  # the next report begins
+        await bot.reply(ZHANG.id)
+        press = await bot.press(ZHANG, first, next(d for d in button_data(first)
+                                                   if d.endswith(":cancel")), forged=True)
+        [answer] = bot.answers(press)
+        assert answer["show_alert"] and "过期" in answer["text"]
+        draft = await draft_of(bot, ZHANG.id)
+        assert draft is not None and len(draft.data["photos"]) == 1
+
+        old = await _summary(bot, ZHANG, "wx-by-bm-01", "工地扬尘很大")
+        [offer] = await bot.say(ZHANG, "/report")
+        await bot.press_action(ZHANG, offer, "restart")
+        await bot.reply(ZHANG.id)
+        new = await _summary(bot, ZHANG, "wx-by-xh-02", "小区楼下有人放鞭炮")
+        assert (await draft_of(bot, ZHANG.id)).id == draft.id  # the same row, begun again
+        press = await bot.press(ZHANG, old, next(d for d in button_data(old)
+                                                 if d.endswith(":submit")), forged=True)
+        assert bot.answers(press)[0]["show_alert"]
+        assert len(await reports_of(bot, ZHANG.id)) == 1  # the old summary submitted nothing
+        receipt = await submit(bot, ZHANG, new)
+        assert "鞭炮" in receipt["text"]
+        reports = await reports_of(bot, ZHANG.id)
+        assert sorted(r.text for r, _ in reports) == ["小区楼下有人放鞭炮", "河边有人在烧垃圾"]
+
+
+async def test_a_long_description_is_capped_and_the_receipt_still_comes(
+        db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        for i in range(4):  # each under the per-message limit, together far over it
+            [answer] = await bot.say(ZHANG, f"第{i}段：有人在烧垃圾，" + "烟很大" * 300)
+        assert "描述最多保留 1000 字" in answer["text"]
+        bot.emulator.send_location(ZHANG, *await point_in(bot.db, "wx-by-bm-01"))
+        confirm = await bot.reply(ZHANG.id)
+        await bot.press(ZHANG, confirm, button_data(confirm)[0])
+        summary = await bot.question(ZHANG.id)
+        assert len(summary["text"]) < 4096
+        receipt = await submit(bot, ZHANG, summary)
+        [(report, _)] = await reports_of(bot, ZHANG.id)
+        assert report.text.startswith("第0段") and len(report.text) == 1000
+        assert report.text[:40] in receipt["text"]
+
+
+async def test_every_answer_after_an_expiry_says_the_draft_was_cleared(
+        db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        for user, send, expected in (
+                (ZHANG, lambda: bot.emulator.send_text(ZHANG, "你好"), "超过时限"),
+                (ZHANG, lambda: bot.emulator.send_text(ZHANG, "🙂🙂"), "超过时限"),
+                (ALICE, lambda: bot.emulator.send_location(ALICE, 0.0, 0.0), "not submitted in time"),
+                (ALICE, lambda: bot.emulator.send_document(ALICE, b"%PDF-1.4", "a.pdf",
+                                                           "application/pdf"),
+                 "not submitted in time")):
+            bot.emulator.send_photo(user)
+            await bot.reply(user.id)
+            bot.clock.advance(timedelta(hours=3))  # expired, the sweeper has not run yet
+            send()
+            answer = await bot.reply(user.id)
+            assert expected in answer["text"], answer["text"]
+            assert await draft_of(bot, user.id) is None
+
+
+async def test_expiry_note_names_whole_hours(db_url: str, tmp_path: Path) -> None:
+    from schedules.sweeper import expire_drafts
+
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_photo(ZHANG)
+        await bot.reply(ZHANG.id)
+        bot.clock.advance(timedelta(hours=2, minutes=1))
+        assert await expire_drafts(bot.svc) == 1
+        note = await bot.reply(ZHANG.id)
+        assert "超过 2 小时" in note["text"]
+
+
+async def test_a_poster_link_during_a_report(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        # An unfinished report without a point takes the poster's grid and goes on.
+        [ask] = await bot.say(ZHANG, "有人在放鞭炮")
+        assert asks_location(ask)
+        [goes_on] = await bot.say(ZHANG, "/start g_wx-by-xh")
+        assert "未完成的举报" in goes_on["text"] and "新华社区" in goes_on["text"]
+        assert "烟花爆竹" in goes_on["text"]  # the next question: the guessed category
+        draft = await draft_of(bot, ZHANG.id)
+        assert draft.data["grid_code"] == "wx-by-xh" and draft.data["text"] == "有人在放鞭炮"
+        # A shared point is more precise than a poster: it stays, and the reply says so.
+        bot.emulator.send_location(ALICE, *await point_in(bot.db, "wx-by-bm-01"))
+        await bot.reply(ALICE.id)
+        [kept] = await bot.say(ALICE, "/start g_wx-by-xh")
+        assert "白马第一网格" in kept["text"] and "新华社区" in kept["text"]
+        assert "more precise" in kept["text"]
+        assert (await draft_of(bot, ALICE.id)).data["grid_code"] == "wx-by-bm-01"
+
+
+async def test_only_residents_who_allow_it_are_named_on_the_card(db_url: str,
+                                                                 tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        chat = bot.chats["wx-by-bm-01"].id
+        summary = await _summary(bot, ZHANG, "wx-by-bm-01", "河边有人在烧垃圾，烟很大")
+        await submit(bot, ZHANG, summary)
+        card = await bot.reply(chat, predicate=lambda m: "工单" in (
+            m.get("caption") or m.get("text") or ""))
+        shown = card.get("caption") or card.get("text")
+        assert "愿意被联系" not in shown and "张 三" not in shown  # (张建国 is on duty)
+        assert f"tg://user?id={ZHANG.id}" not in json.dumps(card)
+
+        summary = await _summary(bot, ALICE, "wx-by-bm-02", "Someone is burning rubbish")
+        await bot.press_action(ALICE, summary, "contact")
+        await bot.edits(ALICE.id, predicate=lambda m: "may contact me" in m.get("text", ""))
+        await submit(bot, ALICE, bot.emulator.message(ALICE.id, summary["message_id"]))
+        chat = bot.chats["wx-by-bm-02"].id
+        card = await bot.reply(chat, predicate=lambda m: "工单" in (
+            m.get("caption") or m.get("text") or ""))
+        shown = card.get("caption") or card.get("text")
+        assert "愿意被联系的举报人：Alice Smith" in shown
+        # A mention: the patrol can open a chat with her.
+        assert f"tg://user?id={ALICE.id}" in json.dumps(card)

@@ -1,0 +1,45 @@
+"""Rules of a resident's draft, without Telegram: descriptions, poster links, button binding."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from dispatch import intake
+from handlers.resident_buttons import parse
+from handlers.resident_render import bound
+
+NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+
+
+def test_texts_are_joined_up_to_the_limit_in_all() -> None:
+    draft = intake.new_draft(NOW)
+    assert intake.add_text(draft, "  有人烧垃圾  ", 20) is False
+    assert intake.add_text(draft, "烟很大", 20) is False
+    assert draft["text"] == "有人烧垃圾\n烟很大"
+    assert intake.add_text(draft, "一" * 30, 20) is True  # only part of it fits
+    assert draft["text"] == "有人烧垃圾\n烟很大\n" + "一" * 10 and len(draft["text"]) == 20
+    assert intake.add_text(draft, "更多", 20) is True  # full: nothing more is kept
+    assert len(draft["text"]) == 20
+
+
+def test_a_poster_sets_the_grid_unless_a_point_was_shared() -> None:
+    draft = intake.new_draft(NOW)
+    intake.propose_place(draft, "墨斗", "wx-by-md")
+    assert intake.preset_grid(draft, "wx-by-xh") is True
+    assert (draft["grid_code"], draft["grid_confirmed"], draft["location_source"],
+            draft["address_text"]) == ("wx-by-xh", True, "link", None)
+    intake.set_location(draft, 31.4, 109.6, "gps", "wx-by-bm-01", False, None)
+    assert intake.preset_grid(draft, "wx-by-xh") is False
+    assert draft["grid_code"] == "wx-by-bm-01" and draft["location_source"] == "gps"
+
+
+def test_each_draft_binds_its_buttons_with_its_own_key() -> None:
+    first, second = intake.new_draft(NOW), intake.new_draft(NOW)
+    assert first["key"] != second["key"]  # random, not derived from the (frozen) clock
+    assert bound(7, first) != bound(7, second)  # the same row id, begun again
+    assert parse(f"rp:{bound(7, first)}:cat:dust") == (bound(7, first), "cat", "dust")
+    assert bound(7, {}) == "7"  # a draft begun before keys existed keeps working
+    assert parse("rp:7:submit") == ("7", "submit", "")
+    for forged in ("rp:7.XYZ:submit", "rp:7.:submit", "rp:.abcdef01:submit", "rp:abc:submit",
+                   "rp:7.abcdef012:submit", "rp:7", "cs:1:2:3"):
+        assert parse(forged) is None, forged
