@@ -67,6 +67,7 @@ def register_handlers(application: Application) -> None:
     add(CommandHandler("lang", common.lang_command, filters=private))
     # Buttons.
     add(CallbackQueryHandler(common.lang_chosen, pattern=r"^lang:"))
+    add(CallbackQueryHandler(common.help_page, pattern=r"^help:"))
     add(CallbackQueryHandler(resident_buttons.on_button, pattern=r"^rp:"))
     add(CallbackQueryHandler(common.unknown_button))
     # What residents send privately.

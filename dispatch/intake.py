@@ -107,6 +107,20 @@ def preset_grid(draft: dict[str, Any], grid_code: str) -> bool:
     return True
 
 
+_YES = frozenset({"是", "是的", "是啊", "对", "对的", "对啊", "没错", "嗯", "嗯嗯", "好", "好的",
+                  "👍", "yes", "y", "yeah", "yep", "right", "correct", "ok", "okay"})
+_NO = frozenset({"不是", "不对", "不", "否", "错了", "不是的", "👎", "no", "n", "nope",
+                 "wrong", "not really"})
+_ANSWER_PUNCTUATION = " \t\n,.!?;:~，。！？；：～…、"
+
+
+def yes_or_no(text: str) -> bool | None:
+    """A typed answer to a yes/no question ("是" / "不是", "yes" / "no"), or None when the
+    text says something else (then it is a description like any other)."""
+    word = text.strip(_ANSWER_PUNCTUATION).lower()
+    return True if word in _YES else False if word in _NO else None
+
+
 def confirm_place(draft: dict[str, Any], yes: bool) -> None:
     """The resident answered "是X社区吗?"."""
     if yes:

@@ -16,13 +16,46 @@ log = logging.getLogger(__name__)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Explain the commands available in this kind of chat."""
+    """Explain the commands available in this kind of chat; in a private chat in two
+    screens (what the bot does, then how a report is handled), turned with a button."""
     lang = await user_language(services(context), update.effective_user)
     if update.effective_chat.type == ChatType.PRIVATE:
-        text = t(lang, "help.private")
-    else:
-        text = t(lang, "help.group", bot_username=context.bot.username)
-    await update.effective_message.reply_text(text)
+        text, markup = _help_screen(context, lang, 1)
+        await update.effective_message.reply_text(text, reply_markup=markup)
+        return
+    await update.effective_message.reply_text(
+        t(lang, "help.group", bot_username=context.bot.username))
+
+
+def _help_screen(context: ContextTypes.DEFAULT_TYPE, lang: str,
+                 page: int) -> tuple[str, InlineKeyboardMarkup]:
+    if page == 1:
+        return t(lang, "help.private"), InlineKeyboardMarkup(
+            [[InlineKeyboardButton(t(lang, "help.next"), callback_data="help:2")]])
+    svc = services(context)
+    text = t(lang, "help.private_2",
+             workday=_minutes(svc.sla.on_site_workday), offhours=_minutes(svc.sla.on_site_offhours),
+             photos=svc.intake.max_photos,
+             hours=f"{svc.intake.draft_ttl.total_seconds() / 3600:.3g}")
+    return text, InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t(lang, "help.back"), callback_data="help:1")]])
+
+
+def _minutes(delta) -> int:
+    return int(delta.total_seconds() // 60)
+
+
+async def help_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Turn the help message to the pressed screen (callback data `help:<1|2>`)."""
+    query = update.callback_query
+    lang = await user_language(services(context), update.effective_user)
+    page = (query.data or "").partition(":")[2]
+    if page not in ("1", "2"):
+        await query.answer(t(lang, "button.invalid"), show_alert=True)
+        return
+    await query.answer()
+    text, markup = _help_screen(context, lang, int(page))
+    await query.edit_message_text(text, reply_markup=markup)
 
 
 async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

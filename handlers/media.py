@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,23 @@ from dispatch.clock import to_local
 from handlers.services import Services
 
 log = logging.getLogger(__name__)
-SUFFIXES = {"image/png": ".png", "image/webp": ".webp", "image/gif": ".gif"}
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "image/gif")
+SUFFIXES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp",
+            "image/heic": ".heic", "image/heif": ".heif", "image/gif": ".gif"}
+_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg"}
+_BY_NAME = {".jpeg": "image/jpeg", **{suffix: mime for mime, suffix in SUFFIXES.items()}}
+
+
+def image_type(mime_type: str | None, file_name: str | None) -> str | None:
+    """The picture type of a file sent as a document, or None when it is not a picture.
+    Some phones send `image/jpg`, or no type at all (then the file name tells)."""
+    mime = (mime_type or "").lower()
+    mime = _ALIASES.get(mime, mime)
+    if mime in IMAGE_TYPES:
+        return mime
+    if mime in ("", "application/octet-stream") and file_name:
+        return _BY_NAME.get(Path(file_name).suffix.lower())
+    return None
 
 
 async def store_picture(svc: Services, bot: Bot, file_id: str, unique_id: str | None,
@@ -51,6 +68,8 @@ async def store_picture(svc: Services, bot: Bot, file_id: str, unique_id: str | 
 def _write_once(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        tmp = path.with_suffix(path.suffix + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        # A temporary name of its own: two residents may send the same picture at once.
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".part",
+                                         delete=False) as tmp:
+            tmp.write(data)
+        Path(tmp.name).replace(path)

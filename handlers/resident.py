@@ -32,13 +32,12 @@ from dispatch.reports import (
 from handlers import pending
 from handlers import resident_render as render
 from handlers.i18n import t
-from handlers.media import store_picture
+from handlers.media import image_type, store_picture
 from handlers.people import user_language
 from handlers.services import Services, services
 from nlp import analyze
 
 log = logging.getLogger(__name__)
-IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "image/gif")
 
 Talk = Callable[[], Awaitable[None]]
 # Applies one input to the draft inside the transaction; returns what to say after commit.
@@ -222,6 +221,12 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     analysis = analyze(text[: limit * 2], tn.svc.catalog.gazetteer) if meaningful else None
 
     async def apply(session, draft, data, expired) -> Talk:
+        answer = intake.yes_or_no(text)
+        if draft is not None and answer is not None \
+                and intake.next_question(data) == "place_confirm":  # "是白马社区吗?" "是"
+            intake.confirm_place(data, answer)
+            draft = await save(session, tn, draft, data)
+            return reply(tn, *next_question(tn, draft, data))
         if analysis is None:
             return reply(tn, _after(tn, expired, t(tn.lang, "intake.emoji_only")))
         if draft is None and not (analysis.is_tip or analysis.grids):
@@ -290,8 +295,9 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     limit = tn.svc.intake.max_photo_bytes
     if message.photo:
         item, mime, kind = message.photo[-1], "image/jpeg", "photo"
-    elif message.document and (message.document.mime_type or "").lower() in IMAGE_TYPES:
-        item, mime, kind = message.document, message.document.mime_type.lower(), "document"
+    elif message.document and (mime := image_type(message.document.mime_type,
+                                                    message.document.file_name)):
+        item, kind = message.document, "document"
     else:
         item = mime = kind = None
     wanted = expired_meanwhile = False

@@ -18,6 +18,23 @@ MESSAGES: dict[str, str] = {
         "🌐 /lang switches language (中文 / English)\n\n"
         "We tell you who took the case, when they arrived and the outcome. Anonymous by default."
     ),
+    "help.next": "How a report is handled ▶",
+    "help.back": "◀ Back",
+    "help.private_2": (
+        "How a report is handled\n\n"
+        "1️⃣ Send photos (up to {photos}), the place and a sentence, in any order; I ask for "
+        "what is missing. For the place tap \"📍 Send my location\" or name the estate or "
+        "crossing.\n"
+        "2️⃣ Check the type and the place, tap Submit, and you get a report number at once.\n"
+        "3️⃣ The case goes straight to the patrol on duty in that grid: on site within "
+        "{workday} minutes on workdays, {offhours} minutes at night and on days off.\n"
+        "4️⃣ You hear here when it is taken, when they arrive and the outcome; /my shows it "
+        "any time.\n\n"
+        "🔒 Anonymous by default: patrols and officials do not see who you are. Only if you "
+        "tap \"Allow contact\" on the summary can the patrol see your name and contact "
+        "you.\n"
+        "⏳ A draft that is not submitted is cleared after {hours} hours."
+    ),
     "help.group": (
         "Lantian commands for groups:\n"
         "/status cases and response times of your area\n"

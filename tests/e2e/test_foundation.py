@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.emulator import TgChat
-from tests.e2e.harness import ALICE, ZHANG, running_bot
+from tests.e2e.harness import ALICE, ZHANG, button_data, running_bot
 
 
 async def test_start_and_help_in_chinese_and_english(db_url: str, tmp_path: Path) -> None:
@@ -18,6 +18,25 @@ async def test_start_and_help_in_chinese_and_english(db_url: str, tmp_path: Path
         assert "/report" in help_zh["text"] and "/my" in help_zh["text"]
         [help_en] = await bot.say(ALICE, "/help")
         assert "What Lantian can do" in help_en["text"]
+
+
+async def test_private_help_has_two_screens(db_url: str, tmp_path: Path) -> None:
+    async with running_bot(db_url, tmp_path) as bot:
+        for user, first, second, rule in (
+                (ZHANG, "「蓝天」能做什么", "举报是怎么处理的", "工作日 30 分钟内到场"),
+                (ALICE, "What Lantian can do", "How a report is handled",
+                 "within 30 minutes on workdays, 60 minutes at night")):
+            [screen] = await bot.say(user, "/help")
+            assert screen["text"].startswith(first)
+            await bot.press(user, screen, button_data(screen)[0])
+            [turned] = await bot.edits(user.id)
+            assert turned["message_id"] == screen["message_id"]
+            assert turned["text"].startswith(second) and rule in turned["text"]
+            await bot.press(user, turned, button_data(turned)[0])  # back to the first
+            [back] = await bot.edits(user.id)
+            assert back["text"].startswith(first)
+            press = await bot.press(user, back, "help:9", forged=True)
+            assert bot.answers(press)[0]["show_alert"]
 
 
 async def test_help_in_a_group_points_to_private_chat(db_url: str, tmp_path: Path) -> None:

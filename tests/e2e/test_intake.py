@@ -126,6 +126,21 @@ async def test_place_named_in_text_is_confirmed(db_url: str, tmp_path: Path) -> 
         assert grid.code == "wx-by-md" and report.location_source == "text"
 
 
+async def test_place_question_answered_by_typing(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_text(ZHANG, "墨斗社区那边有人烧垃圾")
+        await bot.reply(ZHANG.id)
+        [confirm] = await bot.say(ZHANG, "是的")  # typed instead of pressing 是
+        assert "焚烧" in confirm["text"] and "对吗" in confirm["text"]
+        draft = await draft_of(bot, ZHANG.id)
+        assert draft.data["grid_confirmed"] and draft.data["text"] == "墨斗社区那边有人烧垃圾"
+        bot.emulator.send_text(ALICE, "墨斗社区有人放鞭炮")
+        await bot.reply(ALICE.id)
+        [ask] = await bot.say(ALICE, "no")
+        assert asks_location(ask)
+        assert (await draft_of(bot, ALICE.id)).data["grid_code"] is None
+
+
 async def test_place_denied_asks_for_location(db_url: str, tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
         bot.emulator.send_text(ZHANG, "墨斗社区有人放鞭炮")
@@ -516,3 +531,18 @@ async def test_only_residents_who_allow_it_are_named_on_the_card(db_url: str,
         assert "愿意被联系的举报人：Alice Smith" in shown
         # A mention: the patrol can open a chat with her.
         assert f"tg://user?id={ALICE.id}" in json.dumps(card)
+
+
+async def test_pictures_sent_as_files_with_odd_types_are_kept(db_url: str,
+                                                              tmp_path: Path) -> None:
+    from bot.emulator.files import make_png
+
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_document(ZHANG, make_png(8, 8, (1, 2, 3)), "现场.jpg", "image/jpg")
+        assert "照片已收到（1/5）" in (await bot.reply(ZHANG.id))["text"]
+        bot.emulator.send_document(ZHANG, make_png(8, 8, (4, 5, 6)), "IMG_2.PNG",
+                                   "application/octet-stream")
+        assert "照片已收到（2/5）" in (await bot.reply(ZHANG.id))["text"]
+        draft = await draft_of(bot, ZHANG.id)
+        assert [p["mime"] for p in draft.data["photos"]] == ["image/jpeg", "image/png"]
+        assert draft.data["photos"][1]["path"].endswith(".png")

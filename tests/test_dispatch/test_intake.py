@@ -43,3 +43,12 @@ def test_each_draft_binds_its_buttons_with_its_own_key() -> None:
     for forged in ("rp:7.XYZ:submit", "rp:7.:submit", "rp:.abcdef01:submit", "rp:abc:submit",
                    "rp:7.abcdef012:submit", "rp:7", "cs:1:2:3"):
         assert parse(forged) is None, forged
+
+
+def test_typed_answers_to_a_yes_no_question() -> None:
+    for text in ("是", "是的。", " 对！", "嗯", "Yes", "ok", "👍"):
+        assert intake.yes_or_no(text) is True, text
+    for text in ("不是", "不对", "No!", "nope", "👎"):
+        assert intake.yes_or_no(text) is False, text
+    for text in ("是白马社区后面", "有人烧垃圾", "", "yes there is smoke"):
+        assert intake.yes_or_no(text) is None, text
