@@ -1,14 +1,17 @@
-"""Exports for officials: an XLSX of cases, per-grid figures and attendance (or a CSV of the
-cases), from /export, the quarterly ranking and `lantian export`.
+"""Exports for officials: an XLSX of cases, per-grid figures, attendance and reporters (or a
+CSV of the cases), from /export, the quarterly ranking and `lantian export`.
 
-Three sheets (headers from the catalogue of the reader's language, passed in as `label`):
+Four sheets (headers from the catalogue of the reader's language, passed in as `label`):
 
 - cases: number, grid, category, state, the time of each step and each deadline (local time),
   the rule used (off hours), late flags per step and "overdue now", outcome, satisfaction,
   reopened and report counts, and the first reporter's anonymous id (never a name);
 - grids: every grid of the scope with its figures (its own cases and those below it), the
   score and the rank of leaf grids (see dispatch.bulletins);
-- attendance: each patrol member's expected and attended shift starts.
+- attendance: each patrol member's expected and attended shift starts;
+- reporters: per anonymous reporter id (never a name), the reports submitted in the period
+  within the scope, how many were the first of their case, and how many of their cases the
+  patrol resolved or found unfounded: what rewards and abuse handling need.
 
 Writing the workbook is CPU work: call `write_xlsx`/`write_csv` in a thread.
 """
@@ -23,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import case, literal, select
+from sqlalchemy import case, exists, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from dispatch import figures_sql as q
 from dispatch.bulletins import Weights, rank_lines
@@ -34,7 +38,7 @@ from dispatch.figures_attendance import attendance
 from dispatch.figures_period import Period
 from dispatch.figures_scope import Scope
 from dispatch.routing import Router
-from storage.models import Case, Person, Report
+from storage.models import Case, CaseState, Person, Report
 
 Label = Callable[[str], str]
 CASE_COLUMNS = ("number", "grid_code", "grid_name", "category", "state", "created",
@@ -49,6 +53,7 @@ GRID_COLUMNS = ("code", "name", "level", "cases", "open", "missed", "ack_due", "
                 "attendance_share", "score", "rank")
 ATTENDANCE_COLUMNS = ("person", "grid_code", "grid_name", "expected_shifts", "attended_shifts",
                       "attendance_share")
+REPORTER_COLUMNS = ("reporter", "reports", "first", "resolved", "unfounded", "last_report")
 
 
 @dataclass
@@ -58,6 +63,7 @@ class ExportData:
     cases: list[list[Any]]
     grids: list[list[Any]]
     attendance: list[list[Any]]
+    reporters: list[list[Any]]
 
 
 def _local(moment: datetime | None) -> datetime | None:
@@ -102,6 +108,25 @@ async def case_rows(session: AsyncSession, router: Router, scope: Scope, period:
                      label(f"export.satisfaction.{row[19]}") if row[19] else "",
                      row[20], row[21], row[22] or ""])
     return rows
+
+
+async def reporter_rows(session: AsyncSession, scope: Scope, period: Period) -> list[list[Any]]:
+    """One row per anonymous reporter with reports submitted in the period, in the scope;
+    most reports first."""
+    earlier = aliased(Report)
+    first = ~exists().where(earlier.case_id == Report.case_id, earlier.id < Report.id)
+    count = func.count(Report.id)
+    query = (select(Report.anonymous_id, count, func.sum(_flag(first)),
+                    func.sum(_flag(Case.state == CaseState.RESOLVED)),
+                    func.sum(_flag(Case.state == CaseState.UNFOUNDED)),
+                    func.max(Report.submitted_at))
+             .join(Case, Report.case_id == Case.id)
+             .where(q.in_scope(scope.id_list()), Report.submitted_at >= period.start,
+                    Report.submitted_at < period.end)
+             .group_by(Report.anonymous_id)
+             .order_by(count.desc(), Report.anonymous_id))
+    return [[row[0], row[1], int(row[2] or 0), int(row[3] or 0), int(row[4] or 0),
+             _local(row[5])] for row in await session.execute(query)]
 
 
 def _grid_row(node, line: Line, score: float | None, rank: int | None) -> list[Any]:
@@ -152,7 +177,8 @@ async def collect(session: AsyncSession, router: Router, scope: Scope, period: P
         grid = router.get(grid_id)
         people.append([names.get(person_id, ""), grid.code, grid.name, expected, attended,
                        _percent(attended, expected)])
-    return ExportData(await case_rows(session, router, scope, period, now, label), grids, people)
+    return ExportData(await case_rows(session, router, scope, period, now, label), grids, people,
+                      await reporter_rows(session, scope, period))
 
 
 def _headers(prefix: str, columns: tuple[str, ...], label: Label) -> list[str]:
@@ -160,12 +186,13 @@ def _headers(prefix: str, columns: tuple[str, ...], label: Label) -> list[str]:
 
 
 def write_xlsx(data: ExportData, path: Path, label: Label) -> None:
-    """Write the three sheets (write-only mode: rows are streamed to the file)."""
+    """Write the four sheets (write-only mode: rows are streamed to the file)."""
     workbook = Workbook(write_only=True)
     for key, prefix, columns, rows in (
             ("export.sheet.cases", "case", CASE_COLUMNS, data.cases),
             ("export.sheet.grids", "grid", GRID_COLUMNS, data.grids),
-            ("export.sheet.attendance", "person", ATTENDANCE_COLUMNS, data.attendance)):
+            ("export.sheet.attendance", "person", ATTENDANCE_COLUMNS, data.attendance),
+            ("export.sheet.reporters", "reporter", REPORTER_COLUMNS, data.reporters)):
         sheet = workbook.create_sheet(label(key))
         sheet.append(_headers(prefix, columns, label))
         for row in rows:
