@@ -9,8 +9,8 @@ Four sheets (headers from the catalogue of the reader's language, passed in as `
 - grids: every grid of the scope with its figures (its own cases and those below it), the
   score and the rank of leaf grids (see dispatch.bulletins);
 - attendance: each patrol member's expected and attended shift starts;
-- reporters: per anonymous reporter id (never a name), the reports submitted in the period
-  within the scope, how many were the first of their case, and how many of their cases the
+- reporters: per anonymous reporter id (never a name), the reports on the cases sheet's
+  cases, how many were the first of their case, and how many of their cases the
   patrol resolved or found unfounded: what rewards and abuse handling need.
 
 Writing the workbook is CPU work: call `write_xlsx`/`write_csv` in a thread.
@@ -111,8 +111,8 @@ async def case_rows(session: AsyncSession, router: Router, scope: Scope, period:
 
 
 async def reporter_rows(session: AsyncSession, scope: Scope, period: Period) -> list[list[Any]]:
-    """One row per anonymous reporter with reports submitted in the period, in the scope;
-    most reports first."""
+    """One row per anonymous reporter with reports on the cases of the period (created in
+    it, in the scope, as on the cases sheet, by the same index); most reports first."""
     earlier = aliased(Report)
     first = ~exists().where(earlier.case_id == Report.case_id, earlier.id < Report.id)
     count = func.count(Report.id)
@@ -121,8 +121,8 @@ async def reporter_rows(session: AsyncSession, scope: Scope, period: Period) -> 
                     func.sum(_flag(Case.state == CaseState.UNFOUNDED)),
                     func.max(Report.submitted_at))
              .join(Case, Report.case_id == Case.id)
-             .where(q.in_scope(scope.id_list()), Report.submitted_at >= period.start,
-                    Report.submitted_at < period.end)
+             .where(q.in_scope(scope.id_list()), Case.created_at >= period.start,
+                    Case.created_at < period.end)
              .group_by(Report.anonymous_id)
              .order_by(count.desc(), Report.anonymous_id))
     return [[row[0], row[1], int(row[2] or 0), int(row[3] or 0), int(row[4] or 0),
