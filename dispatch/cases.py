@@ -217,18 +217,25 @@ class Reporters:
 def reporters_of(reports: list[Report]) -> Reporters:
     """`Reporters` of reports in memory (a case just created)."""
     ordered = sorted(reports, key=lambda r: r.id or 0)
-    return Reporters([r.text for r in ordered if r.text],
-                     [(r.reporter_user_id, r.reporter_name) for r in ordered
-                      if r.allow_contact and r.reporter_name])
+    return Reporters([r.text for r in ordered if r.text], _contacts(
+        (r.allow_contact, r.reporter_user_id, r.reporter_name) for r in ordered))
+
+
+def _contacts(rows) -> list[tuple[int, str]]:
+    # Each resident once (a second report may join their own case), oldest report first.
+    found: dict[int, str] = {}
+    for allowed, user_id, name in rows:
+        if allowed and name and user_id not in found:
+            found[user_id] = name
+    return list(found.items())
 
 
 async def case_reporters(session: AsyncSession, case_id: int, limit: int = 50) -> Reporters:
     """`Reporters` of a case's stored reports (the card shows only the first few hundred
     characters of the descriptions, so `limit` reports are plenty)."""
     rows = await _CASE_REPORTERS.all(session, {"case_id": case_id, "limit": limit})
-    return Reporters([row.text for row in rows if row.text],
-                     [(row.reporter_user_id, row.reporter_name) for row in rows
-                      if row.allow_contact and row.reporter_name])
+    return Reporters([row.text for row in rows if row.text], _contacts(
+        (row.allow_contact, row.reporter_user_id, row.reporter_name) for row in rows))
 
 
 _CASE_REPORTERS = Prepared(

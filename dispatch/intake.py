@@ -121,6 +121,31 @@ def yes_or_no(text: str) -> bool | None:
     return True if word in _YES else False if word in _NO else None
 
 
+def confident_guess(draft: dict[str, Any]) -> str | None:
+    """The guessed category when it is sure enough to be offered for confirmation."""
+    guess = draft.get("category")
+    sure = guess and guess != "other" and (draft.get("confidence") or 0) >= CONFIDENT
+    return guess if sure else None
+
+
+def take_answer(draft: dict[str, Any], yes: bool) -> bool:
+    """A typed yes or no to the question now asked; True when it answered one (then it is
+    not part of the description). "是白马社区吗?" is confirmed or denied; "看起来是烟花爆竹，对吗?"
+    takes the guess, or asks with every category; at the summary nothing is submitted
+    (that takes the button), and nothing is added to the description either."""
+    step = next_question(draft)
+    if step == "place_confirm":
+        confirm_place(draft, yes)
+        return True
+    if step == "category" and (guess := confident_guess(draft)):
+        if yes:
+            choose_category(draft, guess)
+        else:
+            draft["confidence"] = 0.0
+        return True
+    return step == "summary"
+
+
 def confirm_place(draft: dict[str, Any], yes: bool) -> None:
     """The resident answered "是X社区吗?"."""
     if yes:
@@ -172,6 +197,11 @@ def next_question(draft: dict[str, Any]) -> str:
     if not draft.get("category_confirmed"):
         return "category"
     return "summary"
+
+
+def has_content(draft: dict[str, Any]) -> bool:
+    """The resident said something: a description, a photo or a point."""
+    return bool(draft.get("text") or draft.get("photos") or draft.get("latitude") is not None)
 
 
 def is_empty(draft: dict[str, Any]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,10 @@ def _write_once(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         # A temporary name of its own: two residents may send the same picture at once.
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".part",
-                                         delete=False) as tmp:
-            tmp.write(data)
-        Path(tmp.name).replace(path)
+        tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.part")
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise

@@ -177,7 +177,8 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     async with tn.svc.db.transaction() as session:
         draft, data, expired = await load(session, tn)
-        unfinished = draft is not None and not intake.is_empty(data)
+        # Only what the resident gave makes a report unfinished: not an earlier poster's grid.
+        unfinished = draft is not None and intake.has_content(data)
         applied = intake.preset_grid(data, grid.code)
         draft = await save(session, tn, draft, data)
     # Say what the draft now holds: an unfinished report goes on where it was.
@@ -222,11 +223,11 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     async def apply(session, draft, data, expired) -> Talk:
         answer = intake.yes_or_no(text)
-        if draft is not None and answer is not None \
-                and intake.next_question(data) == "place_confirm":  # "是白马社区吗?" "是"
-            intake.confirm_place(data, answer)
-            draft = await save(session, tn, draft, data)
-            return reply(tn, *next_question(tn, draft, data))
+        asked = intake.next_question(data)
+        if draft is not None and answer is not None and intake.take_answer(data, answer):
+            draft = await save(session, tn, draft, data)  # "是白马社区吗?" "是"
+            hint = t(tn.lang, "intake.use_buttons") if asked == "summary" else None
+            return reply(tn, *next_question(tn, draft, data, hint))
         if analysis is None:
             return reply(tn, _after(tn, expired, t(tn.lang, "intake.emoji_only")))
         if draft is None and not (analysis.is_tip or analysis.grids):

@@ -11,7 +11,7 @@ from telegram import (
 
 from dispatch.catalog import GridCatalog
 from dispatch.clock import to_local
-from dispatch.intake import CATEGORIES, CONFIDENT
+from dispatch.intake import CATEGORIES, confident_guess
 from handlers.i18n import t
 from handlers.keyboards import location_keyboard
 from storage.models import Case, Report
@@ -55,7 +55,7 @@ def question(lang: str, draft_id: int, data: dict[str, Any], step: str,
     to = bound(draft_id, data)
     if step == "category":
         guess = data.get("category")
-        confident = guess and guess != "other" and (data.get("confidence") or 0) >= CONFIDENT
+        confident = confident_guess(data) is not None
         others = [c for c in CATEGORIES if c != guess] if confident else list(CATEGORIES)
         rows = []
         if confident:

@@ -139,6 +139,14 @@ async def test_place_question_answered_by_typing(db_url: str, tmp_path: Path) ->
         [ask] = await bot.say(ALICE, "no")
         assert asks_location(ask)
         assert (await draft_of(bot, ALICE.id)).data["grid_code"] is None
+        # The category guess and the summary can be answered by typing too.
+        [summary] = await bot.say(ZHANG, "对")
+        assert "请确认举报内容" in summary["text"] and "提交" in "".join(buttons(summary))
+        [again] = await bot.say(ZHANG, "好的")  # not a submission, and not a description
+        assert again["text"].startswith("请点下方按钮") and "请确认举报内容" in again["text"]
+        draft = await draft_of(bot, ZHANG.id)
+        assert draft.data["category_confirmed"] and draft.data["text"] == "墨斗社区那边有人烧垃圾"
+        assert await reports_of(bot, ZHANG.id) == []
 
 
 async def test_place_denied_asks_for_location(db_url: str, tmp_path: Path) -> None:
@@ -499,6 +507,13 @@ async def test_a_poster_link_during_a_report(db_url: str, tmp_path: Path) -> Non
         assert "烟花爆竹" in goes_on["text"]  # the next question: the guessed category
         draft = await draft_of(bot, ZHANG.id)
         assert draft.data["grid_code"] == "wx-by-xh" and draft.data["text"] == "有人在放鞭炮"
+        # Scanning the poster again is not "an unfinished report" when only the poster's
+        # grid is there.
+        await bot.say(ZHANG, "/cancel")
+        [first] = await bot.say(ZHANG, "/start g_wx-by-xh")
+        [second] = await bot.say(ZHANG, "/start g_wx-by-xh")
+        assert first["text"] == second["text"] and "未完成" not in second["text"]
+        assert asks_location(second)
         # A shared point is more precise than a poster: it stays, and the reply says so.
         bot.emulator.send_location(ALICE, *await point_in(bot.db, "wx-by-bm-01"))
         await bot.reply(ALICE.id)

@@ -186,3 +186,17 @@ async def test_first_media_from_memory_matches_the_stored_photos(world) -> None:
         assert all("photos" in inspect(report).unloaded for report in stored)
         assert await first_media(session, stored) == ("first", "document")
         assert await first_media(session, stored[:1]) is None
+
+
+def test_a_card_names_each_consenting_reporter_once() -> None:
+    from dispatch.cases import reporters_of
+    from storage.models import Report
+
+    def report(id_: int, user: int, name: str | None, allow: bool, text: str | None) -> Report:
+        return Report(id=id_, reporter_user_id=user, reporter_name=name, allow_contact=allow,
+                      text=text)
+
+    found = reporters_of([report(3, 5, "Alice", True, "again"), report(1, 5, "Alice", True, "a"),
+                          report(2, 6, None, False, "b"), report(4, 7, "王五", True, None)])
+    assert found.texts == ["a", "b", "again"]
+    assert found.contacts == [(5, "Alice"), (7, "王五")]  # the anonymous one is not there

@@ -52,3 +52,32 @@ def test_typed_answers_to_a_yes_no_question() -> None:
         assert intake.yes_or_no(text) is False, text
     for text in ("是白马社区后面", "有人烧垃圾", "", "yes there is smoke"):
         assert intake.yes_or_no(text) is None, text
+
+
+def test_a_typed_answer_goes_to_the_question_asked() -> None:
+    draft = intake.new_draft(NOW)
+    intake.set_location(draft, 31.4, 109.6, "gps", "wx-by-bm-01", False, None)
+    intake.apply_guess(draft, "fireworks", None, 0.9)
+    assert intake.next_question(draft) == "category"
+    assert intake.take_answer(draft, False) is True  # "不是": ask with every category
+    assert intake.confident_guess(draft) is None and not draft["category_confirmed"]
+    intake.apply_guess(draft, "fireworks", None, 0.9)
+    assert intake.take_answer(draft, True) is True  # "对": the guess is taken
+    assert draft["category"] == "fireworks" and draft["category_confirmed"]
+    assert intake.next_question(draft) == "summary"
+    before = dict(draft)
+    assert intake.take_answer(draft, True) is True and draft == before  # not a submission
+    empty = intake.new_draft(NOW)
+    assert intake.take_answer(empty, True) is False  # nothing asked: it is a description
+    unsure = intake.new_draft(NOW)
+    intake.set_location(unsure, 31.4, 109.6, "gps", "wx-by-bm-01", False, None)
+    intake.apply_guess(unsure, "dust", None, 0.3)
+    assert intake.take_answer(unsure, True) is False  # no guess offered to say yes to
+
+
+def test_only_what_the_resident_gave_makes_a_report_unfinished() -> None:
+    draft = intake.new_draft(NOW)
+    intake.preset_grid(draft, "wx-by-xh")
+    assert not intake.has_content(draft)
+    intake.add_text(draft, "有人放鞭炮")
+    assert intake.has_content(draft)
