@@ -318,6 +318,68 @@ async def test_bad_inputs_get_polite_answers_and_keep_the_draft(db_url: str, tmp
         assert len(draft.data["photos"]) == 1 and len(draft.data["text"]) == 1000
 
 
+async def test_bad_inputs_in_english(db_url: str, tmp_path: Path) -> None:
+    from bot.emulator import TgChat
+
+    async with town(db_url, tmp_path) as bot:
+        emu = bot.emulator
+        emu.send_photo(ALICE)
+        assert "Photo received (1/5)" in (await bot.reply(ALICE.id))["text"]
+        for send, word in ((lambda: emu.send_sticker(ALICE), "sticker"),
+                           (lambda: emu.send_voice(ALICE), "voice message"),
+                           (lambda: emu.send_video(ALICE), "video"),
+                           (lambda: emu.send_contact(ALICE, "13800000000", "Li"), "contact"),
+                           (lambda: emu.send_poll(ALICE, "?", ["a", "b"]), "poll")):
+            send()
+            answer = (await bot.reply(ALICE.id))["text"]
+            assert f"cannot handle this kind of message ({word})" in answer
+        emu.send_document(ALICE, b"%PDF-1.4", "complaint.pdf", "application/pdf")
+        assert "Only pictures are kept" in (await bot.reply(ALICE.id))["text"]
+        emu.send_document(ALICE, b"\xff\xd8\xff", "big.jpg", "image/jpeg", file_size=30 * 2**20)
+        assert "too big (over 20 MB)" in (await bot.reply(ALICE.id))["text"]
+        emu.send_text(ALICE, "😡🔥🔥")
+        assert "describe what you see in words" in (await bot.reply(ALICE.id))["text"]
+        [long_answer] = await bot.say(ALICE, "Someone is burning rubbish " + "smoke " * 400)
+        assert "limited to 1000 characters" in long_answer["text"]
+        emu.send_location(ALICE, 0.0, 0.0)
+        assert "does not look right" in (await bot.reply(ALICE.id))["text"]
+        sent = emu.send_text(ALICE, "fireworks here")
+        await bot.reply(ALICE.id)
+        emu.edit_text(ALICE, sent["message"], "fireworks over there")
+        assert "Edited messages do not change" in (await bot.reply(ALICE.id))["text"]
+        emu.send_text(ALICE, "someone burns straw", forward_from=ZHANG)
+        assert "Forwarded messages cannot be reports" in (await bot.reply(ALICE.id))["text"]
+        [offer] = await bot.say(ALICE, "/report")  # a second report before the first is done
+        assert "not submitted yet" in offer["text"]
+        press = await bot.press(ALICE, offer, "rp:42:plutonium", forged=True)
+        assert "no longer works" in bot.answers(press)[0]["text"]
+        group = TgChat(-100778, "supergroup", "Residents")
+        [private] = await bot.say(ALICE, "/report", chat=group)
+        assert "private chat" in private["text"]
+        draft = await draft_of(bot, ALICE.id)  # nothing above lost or changed the draft
+        assert len(draft.data["photos"]) == 1 and len(draft.data["text"]) == 1000
+
+
+async def test_an_expired_drafts_buttons_in_english(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_location(ALICE, *await point_in(bot.db, "wx-by-bm-01"))
+        question = await bot.reply(ALICE.id)
+        bot.clock.advance(timedelta(hours=3))
+        press = await bot.press(ALICE, question, button_data(question)[0])
+        [answer] = bot.answers(press)
+        assert answer["show_alert"] and "already submitted, cancelled or has expired" in \
+            answer["text"]
+
+
+async def test_flood_gets_one_answer_in_english(db_url: str, tmp_path: Path) -> None:
+    sections = {"intake": {"flood_messages": 5, "flood_window": "60s"}}
+    async with running_bot(db_url, tmp_path, sections=sections) as bot:
+        for i in range(12):
+            bot.emulator.send_text(ALICE, f"hello {i}")
+        replies = await bot.replies(ALICE.id, 6, timeout=10)
+        assert sum("sending very fast" in m["text"] for m in replies) == 1
+
+
 async def test_forged_and_unknown_buttons_are_refused(db_url: str, tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
         bot.emulator.send_photo(ZHANG)
