@@ -22,6 +22,8 @@ MAX_CHARS = 5000  # longer texts are classified on their beginning
 _CONTENT = {"fire", "smoke", "bobj", "burn", "fw", "dust", "dobj", "mitig", "bctx", "fwctx"}
 _NEG_GAP = 6  # characters allowed between a negator and the word it negates
 _PAIR_GAP = 12  # characters allowed between a burning verb/smoke and its object
+_PAIR_GAP_WORDS = 5  # the same in English, counted in words ("burning a huge pile of old tyres")
+_LATIN = re.compile(r"[a-z]")
 _ACTIVE_FW = {"还放", "还在放", "照放", "照样放", "又放", "又在放", "放上了", "偷偷放", "还有人放"}
 _SPRINKLE = {"洒水", "雾炮", "喷淋", "喷雾", "洒水车", "洒水降尘", "洒过水", "洒"}
 _OPINION_CUES = {"建议", "希望", "能不能", "可不可以", "为什么", "凭什么", "呼吁", "是否", "可以放吗",
@@ -194,8 +196,9 @@ def classify(text: str) -> Verdict:
         for sig in signals:
             if sig.negated or sig.sentence != obj.sentence:
                 continue
-            dist = obj.start - sig.end if sig.start < obj.start else sig.start - obj.end
-            if dist > _PAIR_GAP:
+            gap = text[sig.end:obj.start] if sig.start < obj.start else text[obj.end:sig.start]
+            if (len(gap.split()) > _PAIR_GAP_WORDS if _LATIN.search(gap)
+                    else len(gap) > _PAIR_GAP):
                 continue
             weight = 0.8 + sig.cue.weight if sig.cue.kind == "smoke" else 2.0
             if best is None or weight > best[0]:

@@ -15,7 +15,7 @@ from bot.emulator import BotApiEmulator
 from dispatch.importing import import_grids, import_roster
 from storage.db import Database
 from storage.models import Event
-from tests.e2e.harness import GRIDS, ROSTER, ZHANG
+from tests.e2e.harness import ALICE, GRIDS, ROSTER, ZHANG
 from tests.e2e.test_process import _env
 
 CONFIG = """
@@ -95,4 +95,61 @@ async def test_killed_mid_ladder_and_restarted(db_url: str, tmp_path: Path) -> N
                 select(Event.data).where(Event.kind == "escalated").order_by(Event.id)))
                 .scalars()]
         assert steps == [1, 2, 3]
+    await db.dispose()
+
+
+async def test_killed_mid_draft_and_restarted_the_residents_go_on(db_url: str,
+                                                                   tmp_path: Path) -> None:
+    """`lantian run` killed while two residents (zh and en) are half-way through a report:
+    after the restart each sends the location and finishes; nothing given before is lost."""
+    from bot.emulator.files import make_png
+    from storage.models import Report
+
+    db = Database(db_url)
+    await import_grids(db, GRIDS)
+    await import_roster(db, ROSTER)
+    point = await point_in(db, "wx-by-bm-01")
+
+    def new(m: dict) -> bool:
+        return not m["method"].startswith("edit")
+
+    def data(message: dict, suffix: str) -> str:
+        return next(b["callback_data"] for row in message["reply_markup"]["inline_keyboard"]
+                    for b in row if b["callback_data"].endswith(suffix))
+
+    async with BotApiEmulator() as emu:
+        await town_chats(emu, db)
+        env = _env(emu, db_url, tmp_path)
+        process = await _start(env, tmp_path)
+        try:
+            emu.send_photo(ZHANG, make_png(16, 16, (9, 9, 9)), caption="工地没有围挡，扬尘很大")
+            [taken] = await emu.wait_for(new, chat_id=ZHANG.id, timeout=30)
+            assert "照片已收到（1/5）" in taken["text"]
+            emu.send_text(ALICE, "Someone is burning rubbish by the river, lots of smoke")
+            [noted] = await emu.wait_for(new, chat_id=ALICE.id, timeout=30)
+            assert "Description noted" in noted["text"]
+            process.send_signal(signal.SIGKILL)  # no clean shutdown at all
+            await process.wait()
+            process = await _start(env, tmp_path)
+            for user, kind, label in ((ZHANG, "dust", "照片：1 张"),
+                                      (ALICE, "burning", "burning rubbish")):
+                emu.send_location(user, *point)
+                [confirm] = await emu.wait_for(new, chat_id=user.id, timeout=30)
+                emu.press_button(user, confirm, data(confirm, kind))
+                [summary] = await emu.wait_for(lambda m: ":submit" in str(m.get("reply_markup")),
+                                               chat_id=user.id, timeout=30)
+                assert label in summary["text"]
+                emu.press_button(user, summary, data(summary, ":submit"))
+                await emu.wait_for(lambda m: "20" in (m.get("text") or "") and (
+                    "编号" in m["text"] or "number" in m["text"]), chat_id=user.id, timeout=30)
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+                await asyncio.wait_for(process.communicate(), 30)
+        async with db.sessions() as session:
+            reports = {r.reporter_user_id: r for r in (await session.execute(
+                select(Report))).scalars()}
+        assert reports[ZHANG.id].text == "工地没有围挡，扬尘很大"
+        assert len(reports[ZHANG.id].photos) == 1 and reports[ZHANG.id].category == "dust"
+        assert reports[ALICE.id].category == "burning"
     await db.dispose()

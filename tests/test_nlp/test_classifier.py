@@ -179,3 +179,32 @@ def test_confidence_grows_with_evidence() -> None:
     strong = analyze("楼下有人放鞭炮，噼里啪啦响了半小时，满地鞭炮纸屑")
     assert strong.category == weak.category == "fireworks"
     assert strong.confidence > weak.confidence
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "sub"),
+    [
+        ("Someone is burning rubbish by the river, lots of smoke", "burning", "garbage"),
+        ("Someone is burning a huge pile of old rubbish", "burning", "garbage"),
+        ("Black smoke, they are burning plastic and tyres", "burning", "plastic"),
+        ("stubble burning in the fields", "burning", "straw"),
+        ("There is a fire in the field", "burning", "straw"),
+        ("burning joss paper at the crossing", "burning", "ritual_paper"),
+        ("they are smoking bacon in the yard", "burning", "cured_meat"),
+        ("Neighbours setting off firecrackers all night", "fireworks", None),
+        ("fireworks at the wedding", "fireworks", None),
+        ("Lots of dust from muck trucks", "dust", "muck_truck"),
+        ("dust from the construction site", "dust", "construction"),
+        ("hello", "other", None),
+        ("thank you very much", "other", None),
+        ("industrial noise at night", "other", "noise"),  # industry is not dust
+        ("the entire street is quiet", "other", None),  # entire is not a tire
+        ("is the fire station open", "other", None),
+        ("he got fired", "other", None),
+    ],
+)
+def test_english_tips(text: str, expected: str, sub: str | None) -> None:
+    # Residents whose Telegram speaks English write in English: the same rules decide.
+    result = analyze(text)
+    assert (result.category, result.subcategory) == (expected, sub)
+    assert result.is_tip == (expected != "other")
