@@ -40,8 +40,9 @@ class Cue:
 LEXICON: dict[str, Cue] = {}
 
 
-def _add(kind: str, cat: str | None, sub: str | None, weight: float, words: str) -> None:
-    for word in words.split():
+def _add(kind: str, cat: str | None, sub: str | None, weight: float, words: str,
+         sep: str | None = None) -> None:
+    for word in words.split(sep):
         if word in LEXICON:
             raise ValueError(f"duplicate cue {word!r}")
         LEXICON[word] = Cue(kind, cat, sub, weight)
@@ -185,57 +186,51 @@ LEXICON["\n"] = LEXICON["。"]
 
 # --- English ------------------------------------------------------------------
 # Residents whose Telegram speaks English write their tips in English. The same rules
-# apply (a burning verb paired with what burns, within a few characters); the text is
+# apply (a burning verb paired with what burns, up to five words apart); the text is
 # lower-cased by normalize(). Matching has no word boundaries, so short words that hide
 # in longer ones are left out (tire: entire) or consumed by a decoy (dust: industry).
-def _add_en(kind: str, cat: str | None, sub: str | None, weight: float, phrases: str) -> None:
-    for phrase in phrases.split("|"):
-        if phrase in LEXICON:
-            raise ValueError(f"duplicate cue {phrase!r}")
-        LEXICON[phrase] = Cue(kind, cat, sub, weight)
-
-
-_add_en("fire", "burning", None, 0.7, "burn|burns|burning|burnt|burned|set fire|setting fire|"
-        "on fire|lit a fire|lighting a fire|started a fire")
-_add_en("smoke", "burning", None, 0.5, "smoke|smoky|smoking|black smoke|thick smoke|white smoke|"
-        "flames|flame|ashes")
-_add_en("smoke", "burning", None, 0.9, "burning smell|smell of burning|smells burnt")
-_add_en("bobj", "burning", "garbage", 1.0, "garbage|rubbish|trash|waste|litter|junk|cardboard|"
-        "furniture|dustbin|bin bags")
-_add_en("bobj", "burning", "plastic", 1.0, "plastic|plastics|tyre|tyres|car tires|old tires|"
-        "cable|cables|wires|rubber")
-_add_en("bobj", "burning", "straw", 1.0, "straw|stubble|crop residue|haystack")
-_add_en("bobj", "burning", "straw", 0.8, "in the field|in the fields|farmland")
-_add_en("smoke", "burning", None, 0.5, "fire|a fire")
-_add_en("bobj", "burning", "leaves", 1.0, "leaves|dead leaves|branches|weeds|dry grass")
-_add_en("bobj", "burning", "ritual_paper", 1.0, "joss paper|paper money|ghost money|hell money|"
-        "spirit money")
-_add_en("bobj", "burning", "cured_meat", 1.0, "cured meat|bacon|sausage|sausages")
-_add_en("burn", "burning", None, 1.5, "open burning|open fire|bonfire")
-_add_en("burn", "burning", "straw", 1.8, "stubble burning|straw burning|burning straw|"
-        "burning stubble|field burning")
-_add_en("burn", "burning", "garbage", 1.8, "burning garbage|burning rubbish|burning trash|"
-        "waste burning|rubbish burning|garbage burning")
-_add_en("fw", "fireworks", None, 1.5, "firework|fireworks|firecracker|firecrackers|"
-        "fire cracker|fire crackers")
-_add_en("fw", "fireworks", None, 2.0, "setting off fireworks|letting off fireworks|"
-        "set off fireworks|let off fireworks|setting off firecrackers|letting off firecrackers")
-_add_en("fw", "fireworks", None, 1.2, "crackers|bangers")
-_add_en("fw", "fireworks", None, 0.7, "bang|bangs|banging|explosions|loud bangs")
-_add_en("dust", "dust", None, 2.0, "dust|dusty|dust cloud|clouds of dust")
-_add_en("dobj", "dust", "construction", 0.4, "construction site|building site|construction|"
-        "roadworks")
-_add_en("dobj", "dust", "muck_truck", 1.0, "muck truck|muck trucks|dump truck|dump trucks|"
-        "dirt truck|dirt trucks|spilled soil|spilling soil|mud on the road")
-_add_en("dobj", "dust", "bare_soil", 1.2, "bare soil|bare earth|uncovered soil|soil heap|"
-        "sand pile|piles of sand")
-_add_en("dobj", "dust", "demolition", 0.4, "demolition")
-_add_en("decoy", "other", None, 0.0, "industr|sawdust|fire alarm|smoke alarm|smoke detector|"
-        "fire station|fire brigade")
-_add_en("other", "other", "noise", 1.0, "noise|noisy|loud music")
-_add_en("other", "other", "exhaust", 1.2, "exhaust|diesel fumes")
-_add_en("other", "other", "cooking_fumes", 1.5, "cooking fumes|kitchen fumes")
-_add_en("other", "other", "water", 1.0, "waste water|wastewater|sewage")
+# Entries are separated by | as they may contain spaces.
+_add("fire", "burning", None, 0.7, "burn|burns|burning|burnt|burned|set fire|setting fire|"
+     "on fire|lit a fire|lighting a fire|started a fire", sep="|")
+_add("smoke", "burning", None, 0.5, "smoke|smoky|smoking|black smoke|thick smoke|white smoke|"
+     "flames|flame|ashes", sep="|")
+_add("smoke", "burning", None, 0.9, "burning smell|smell of burning|smells burnt", sep="|")
+_add("bobj", "burning", "garbage", 1.0, "garbage|rubbish|trash|waste|litter|junk|cardboard|"
+     "furniture|dustbin|bin bags", sep="|")
+_add("bobj", "burning", "plastic", 1.0, "plastic|plastics|tyre|tyres|car tires|old tires|"
+     "cable|cables|wires|rubber", sep="|")
+_add("bobj", "burning", "straw", 1.0, "straw|stubble|crop residue|haystack", sep="|")
+_add("bobj", "burning", "straw", 0.8, "in the field|in the fields|farmland", sep="|")
+_add("smoke", "burning", None, 0.5, "fire|a fire", sep="|")
+_add("bobj", "burning", "leaves", 1.0, "leaves|dead leaves|branches|weeds|dry grass", sep="|")
+_add("bobj", "burning", "ritual_paper", 1.0, "joss paper|paper money|ghost money|hell money|"
+     "spirit money", sep="|")
+_add("bobj", "burning", "cured_meat", 1.0, "cured meat|bacon|sausage|sausages", sep="|")
+_add("burn", "burning", None, 1.5, "open burning|open fire|bonfire", sep="|")
+_add("burn", "burning", "straw", 1.8, "stubble burning|straw burning|burning straw|"
+     "burning stubble|field burning", sep="|")
+_add("burn", "burning", "garbage", 1.8, "burning garbage|burning rubbish|burning trash|"
+     "waste burning|rubbish burning|garbage burning", sep="|")
+_add("fw", "fireworks", None, 1.5, "firework|fireworks|firecracker|firecrackers|"
+     "fire cracker|fire crackers", sep="|")
+_add("fw", "fireworks", None, 2.0, "setting off fireworks|letting off fireworks|"
+     "set off fireworks|let off fireworks|setting off firecrackers|letting off firecrackers", sep="|")
+_add("fw", "fireworks", None, 1.2, "crackers|bangers", sep="|")
+_add("fw", "fireworks", None, 0.7, "bang|bangs|banging|explosions|loud bangs", sep="|")
+_add("dust", "dust", None, 2.0, "dust|dusty|dust cloud|clouds of dust", sep="|")
+_add("dobj", "dust", "construction", 0.4, "construction site|building site|construction|"
+     "roadworks", sep="|")
+_add("dobj", "dust", "muck_truck", 1.0, "muck truck|muck trucks|dump truck|dump trucks|"
+     "dirt truck|dirt trucks|spilled soil|spilling soil|mud on the road", sep="|")
+_add("dobj", "dust", "bare_soil", 1.2, "bare soil|bare earth|uncovered soil|soil heap|"
+     "sand pile|piles of sand", sep="|")
+_add("dobj", "dust", "demolition", 0.4, "demolition", sep="|")
+_add("decoy", "other", None, 0.0, "industr|sawdust|fire alarm|smoke alarm|smoke detector|"
+     "fire station|fire brigade", sep="|")
+_add("other", "other", "noise", 1.0, "noise|noisy|loud music", sep="|")
+_add("other", "other", "exhaust", 1.2, "exhaust|diesel fumes", sep="|")
+_add("other", "other", "cooking_fumes", 1.5, "cooking fumes|kitchen fumes", sep="|")
+_add("other", "other", "water", 1.0, "waste water|wastewater|sewage", sep="|")
 
 
 def _trie_pattern(words: list[str]) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from bot.demo import point_in
@@ -285,78 +286,71 @@ async def test_second_report_before_the_first_is_finished(db_url: str, tmp_path:
         assert bot.answers(press)
 
 
-async def test_bad_inputs_get_polite_answers_and_keep_the_draft(db_url: str, tmp_path: Path) -> None:
-    async with town(db_url, tmp_path) as bot:
-        bot.emulator.send_photo(ZHANG)
-        await bot.reply(ZHANG.id)
-        emu = bot.emulator
-        for send, word in ((lambda: emu.send_sticker(ZHANG), "贴纸"),
-                           (lambda: emu.send_voice(ZHANG), "语音"),
-                           (lambda: emu.send_video(ZHANG), "视频"),
-                           (lambda: emu.send_contact(ZHANG, "13800000000", "李"), "联系人"),
-                           (lambda: emu.send_poll(ZHANG, "?", ["a", "b"]), "投票")):
-            send()
-            answer = await bot.reply(ZHANG.id)
-            assert word in answer["text"] and "处理不了" in answer["text"]
-        emu.send_document(ZHANG, b"%PDF-1.4", "complaint.pdf", "application/pdf")
-        assert "只能接收图片" in (await bot.reply(ZHANG.id))["text"]
-        emu.send_document(ZHANG, b"\xff\xd8\xff", "big.jpg", "image/jpeg", file_size=30 * 2**20)
-        assert "文件太大" in (await bot.reply(ZHANG.id))["text"]
-        emu.send_text(ZHANG, "😡🔥🔥")
-        assert "请用文字描述" in (await bot.reply(ZHANG.id))["text"]
-        long_answer = (await bot.say(ZHANG, "有人烧垃圾" + "很呛" * 2000))[0]
-        assert "描述最多保留 1000 字" in long_answer["text"]
-        emu.send_location(ZHANG, 0.0, 0.0)
-        assert "好像不对" in (await bot.reply(ZHANG.id))["text"]
-        sent = emu.send_text(ZHANG, "有人放鞭炮")
-        await bot.reply(ZHANG.id)
-        emu.edit_text(ZHANG, sent["message"], "有人放烟花")
-        assert "修改过的消息" in (await bot.reply(ZHANG.id))["text"]
-        emu.send_text(ZHANG, "转发来的：有人烧秸秆", forward_from=ALICE)
-        assert "转发" in (await bot.reply(ZHANG.id))["text"]
-        draft = await draft_of(bot, ZHANG.id)
-        assert len(draft.data["photos"]) == 1 and len(draft.data["text"]) == 1000
+# What each bad input is answered with, by the resident's language (the user is what picks
+# the language: ZHANG's Telegram is Chinese, ALICE's English).
+BAD_INPUT_ANSWERS = {
+    "zh": dict(user=ZHANG, other=ALICE, photo="照片已收到（1/5）",
+               kinds=("贴纸", "语音", "视频", "联系人名片", "投票"), unsupported="处理不了这类消息（{kind}）",
+               pdf="只能接收图片", big="文件太大", emoji="请用文字描述", long="描述最多保留 1000 字",
+               point="好像不对", edited="修改过的消息", forwarded="转发",
+               second="未提交", forged="按钮已失效", group="私聊"),
+    "en": dict(user=ALICE, other=ZHANG, photo="Photo received (1/5)",
+               kinds=("sticker", "voice message", "video", "contact", "poll"),
+               unsupported="cannot handle this kind of message ({kind})",
+               pdf="Only pictures are kept", big="too big (over 20 MB)",
+               emoji="describe what you see in words", long="limited to 1000 characters",
+               point="does not look right", edited="Edited messages do not change",
+               forwarded="Forwarded messages cannot be reports", second="not submitted yet",
+               forged="no longer works", group="private chat"),
+}
 
 
-async def test_bad_inputs_in_english(db_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_bad_inputs_get_polite_answers_and_keep_the_draft(db_url: str, tmp_path: Path,
+                                                                lang: str) -> None:
     from bot.emulator import TgChat
 
+    words = BAD_INPUT_ANSWERS[lang]
+    user = words["user"]
     async with town(db_url, tmp_path) as bot:
         emu = bot.emulator
-        emu.send_photo(ALICE)
-        assert "Photo received (1/5)" in (await bot.reply(ALICE.id))["text"]
-        for send, word in ((lambda: emu.send_sticker(ALICE), "sticker"),
-                           (lambda: emu.send_voice(ALICE), "voice message"),
-                           (lambda: emu.send_video(ALICE), "video"),
-                           (lambda: emu.send_contact(ALICE, "13800000000", "Li"), "contact"),
-                           (lambda: emu.send_poll(ALICE, "?", ["a", "b"]), "poll")):
+
+        async def answer() -> str:
+            return (await bot.reply(user.id))["text"]
+
+        emu.send_photo(user)
+        assert words["photo"] in await answer()
+        for send, kind in zip((lambda: emu.send_sticker(user), lambda: emu.send_voice(user),
+                               lambda: emu.send_video(user),
+                               lambda: emu.send_contact(user, "13800000000", "李"),
+                               lambda: emu.send_poll(user, "?", ["a", "b"])), words["kinds"],
+                              strict=True):
             send()
-            answer = (await bot.reply(ALICE.id))["text"]
-            assert f"cannot handle this kind of message ({word})" in answer
-        emu.send_document(ALICE, b"%PDF-1.4", "complaint.pdf", "application/pdf")
-        assert "Only pictures are kept" in (await bot.reply(ALICE.id))["text"]
-        emu.send_document(ALICE, b"\xff\xd8\xff", "big.jpg", "image/jpeg", file_size=30 * 2**20)
-        assert "too big (over 20 MB)" in (await bot.reply(ALICE.id))["text"]
-        emu.send_text(ALICE, "😡🔥🔥")
-        assert "describe what you see in words" in (await bot.reply(ALICE.id))["text"]
-        [long_answer] = await bot.say(ALICE, "Someone is burning rubbish " + "smoke " * 400)
-        assert "limited to 1000 characters" in long_answer["text"]
-        emu.send_location(ALICE, 0.0, 0.0)
-        assert "does not look right" in (await bot.reply(ALICE.id))["text"]
-        sent = emu.send_text(ALICE, "fireworks here")
-        await bot.reply(ALICE.id)
-        emu.edit_text(ALICE, sent["message"], "fireworks over there")
-        assert "Edited messages do not change" in (await bot.reply(ALICE.id))["text"]
-        emu.send_text(ALICE, "someone burns straw", forward_from=ZHANG)
-        assert "Forwarded messages cannot be reports" in (await bot.reply(ALICE.id))["text"]
-        [offer] = await bot.say(ALICE, "/report")  # a second report before the first is done
-        assert "not submitted yet" in offer["text"]
-        press = await bot.press(ALICE, offer, "rp:42:plutonium", forged=True)
-        assert "no longer works" in bot.answers(press)[0]["text"]
-        group = TgChat(-100778, "supergroup", "Residents")
-        [private] = await bot.say(ALICE, "/report", chat=group)
-        assert "private chat" in private["text"]
-        draft = await draft_of(bot, ALICE.id)  # nothing above lost or changed the draft
+            assert words["unsupported"].format(kind=kind) in await answer()
+        emu.send_document(user, b"%PDF-1.4", "complaint.pdf", "application/pdf")
+        assert words["pdf"] in await answer()
+        emu.send_document(user, b"\xff\xd8\xff", "big.jpg", "image/jpeg", file_size=30 * 2**20)
+        assert words["big"] in await answer()
+        emu.send_text(user, "😡🔥🔥")
+        assert words["emoji"] in await answer()
+        emu.send_text(user, "有人烧垃圾" + "很呛" * 2000)  # 4,000 characters and more
+        assert words["long"] in await answer()
+        emu.send_location(user, 0.0, 0.0)
+        assert words["point"] in await answer()
+        sent = emu.send_text(user, "有人放鞭炮")
+        await bot.reply(user.id)
+        emu.edit_text(user, sent["message"], "有人放烟花")
+        assert words["edited"] in await answer()
+        emu.send_text(user, "转发来的：有人烧秸秆", forward_from=words["other"])
+        assert words["forwarded"] in await answer()
+        [offer] = await bot.say(user, "/report")  # a second report before the first is done
+        assert words["second"] in offer["text"]
+        press = await bot.press(user, offer, "rp:42:plutonium", forged=True)
+        assert words["forged"] in bot.answers(press)[0]["text"]
+        group = TgChat(-100778, "supergroup", "居民群")
+        [private] = await bot.say(user, "/report", chat=group)
+        assert words["group"] in private["text"]
+        draft = await draft_of(bot, user.id)  # nothing above lost or changed the draft
         assert len(draft.data["photos"]) == 1 and len(draft.data["text"]) == 1000
 
 
