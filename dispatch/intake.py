@@ -37,8 +37,8 @@ def new_draft(now: datetime) -> dict[str, Any]:
     not enough, as SQLite gives a deleted draft's id to the next one and "start again"
     keeps the row."""
     return {
-        "key": secrets.token_hex(4), "text": None, "category": None, "subcategory": None, "confidence": None,
-        "category_confirmed": False, "latitude": None, "longitude": None,
+        "key": secrets.token_hex(4), "text": None, "category": None, "subcategory": None,
+        "confidence": None, "category_confirmed": False, "latitude": None, "longitude": None,
         "location_source": None, "address_text": None, "grid_code": None,
         "grid_confirmed": False, "outside": False, "photos": [], "allow_contact": False,
         "asked": None, "started_at": now.isoformat(),
@@ -206,8 +206,7 @@ def has_content(draft: dict[str, Any]) -> bool:
 
 def is_empty(draft: dict[str, Any]) -> bool:
     """Nothing collected yet."""
-    return not (draft.get("text") or draft.get("photos") or draft.get("latitude") is not None
-                or draft.get("grid_code") or draft.get("category_confirmed"))
+    return not (has_content(draft) or draft.get("grid_code") or draft.get("category_confirmed"))
 
 
 def anonymous_id(user_id: int, salt: str) -> str:

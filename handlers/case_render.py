@@ -51,7 +51,12 @@ def keyboard(rows: list[list[tuple[str, str]]]) -> dict[str, Any]:
 
 def mention(member: Member) -> str:
     """An HTML mention that notifies the member even without a username."""
-    return f'<a href="tg://user?id={member.telegram_id}">{escape(member.name)}</a>'
+    return user_link(member.telegram_id, member.name)
+
+
+def user_link(telegram_id: int, name: str) -> str:
+    """An HTML link to a Telegram user (a mention in a group), the name escaped."""
+    return f'<a href="tg://user?id={telegram_id}">{escape(name)}</a>'
 
 
 def category(lang: str, case: Case) -> str:
@@ -95,7 +100,7 @@ def case_text(case: Case, grid: GridNode | None, duty: Duty | None, reporters: R
         lines.append(t(lang, "case.on_duty", names=duty_names(duty)) if duty.members
                      else t(lang, "case.nobody_on_duty"))
     if reporters.contacts:
-        names = "、".join(f'<a href="tg://user?id={user_id}">{escape(name)}</a>'
+        names = "、".join(user_link(user_id, name)
                          for user_id, name in reporters.contacts[:CONTACTS_SHOWN])
         lines.append(t(lang, "case.contact", names=names))
     if reporters.texts:  # cut before escaping, never through an entity like &amp;

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from handlers.i18n import CATALOGUES, t
+from handlers.i18n import CATALOGUES, hours, t
 from handlers.people import set_user_language, user_language
 from handlers.services import services
 
@@ -36,7 +36,7 @@ def _help_screen(context: ContextTypes.DEFAULT_TYPE, lang: str,
     text = t(lang, "help.private_2",
              workday=_minutes(svc.sla.on_site_workday), offhours=_minutes(svc.sla.on_site_offhours),
              photos=svc.intake.max_photos,
-             hours=f"{svc.intake.draft_ttl.total_seconds() / 3600:.3g}")
+             hours=hours(svc.intake.draft_ttl))
     return text, InlineKeyboardMarkup(
         [[InlineKeyboardButton(t(lang, "help.back"), callback_data="help:1")]])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from datetime import timedelta
 from string import Formatter
 
 import handlers.locales as locales_package
@@ -45,6 +46,11 @@ def t(lang: str, key: str, **values: object) -> str:
     """The text `key` in `lang` (zh when the language is unknown), with values filled in."""
     catalogue = CATALOGUES.get(lang, CATALOGUES[DEFAULT_LANGUAGE])
     return catalogue[key].format(**values) if values else catalogue[key]
+
+
+def hours(delta: timedelta) -> str:
+    """A duration in hours as people write it: 2, 1.5, 0.25 (never 2.0)."""
+    return f"{delta.total_seconds() / 3600:.3g}"
 
 
 def placeholders(text: str) -> set[str]:

@@ -147,10 +147,10 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     async with tn.svc.db.transaction() as session:
         draft, data, expired = await load(session, tn)
         if draft is not None and not intake.is_empty(data):
+            to = render.bound(draft.id, data)
             markup = render.InlineKeyboardMarkup([[
-                render.button(t(tn.lang, "intake.resume"), render.bound(draft.id, data), "resume"),
-                render.button(t(tn.lang, "intake.restart"), render.bound(draft.id, data),
-                              "restart")]])
+                render.button(t(tn.lang, "intake.resume"), to, "resume"),
+                render.button(t(tn.lang, "intake.restart"), to, "restart")]])
             text = t(tn.lang, "intake.unfinished")
         else:
             draft = await save(session, tn, draft, data)

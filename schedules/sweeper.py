@@ -7,7 +7,7 @@ import logging
 from dispatch.catalog import refresh_catalog
 from dispatch.outbox import Outgoing, enqueue
 from dispatch.reports import delete_draft, expired_drafts
-from handlers.i18n import t
+from handlers.i18n import hours, t
 from handlers.services import Services
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ async def expire_drafts(svc: Services) -> int:
                 chat_id=draft.chat_id, method="sendMessage", purpose="draft_expired",
                 dedup_key=f"draft-expired:{draft.user_id}:{draft.created_at.timestamp():.6f}",
                 payload={"text": t(lang, "intake.expired_note",
-                                   hours=f"{svc.intake.draft_ttl.total_seconds() / 3600:.3g}")}))
+                                   hours=hours(svc.intake.draft_ttl))}))
             await delete_draft(session, draft)
     if drafts:
         log.info("expired %d draft(s)", len(drafts))
