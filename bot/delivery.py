@@ -107,7 +107,9 @@ class OutboxWorker:
 
     async def deliver_once(self) -> int:
         """Lease one batch and deliver it; returns how many rows were handled."""
-        async with self.db.transaction() as session:
+        # Each statement commits alone (storage.db.autocommit): the lease is one UPDATE,
+        # whole by itself, and nothing else here writes.
+        async with self.db.autocommit() as session:
             rows = await outbox.lease_due(session, self.batch)
             # The messages that edits refer to, in the same breath (a chat's edit is leased
             # only after the message it edits left the queue, so this cannot go stale).
@@ -202,7 +204,7 @@ class OutboxWorker:
         while self._sent:
             batch, self._sent = self._sent, []
             try:
-                async with self.db.transaction() as session:
+                async with self.db.autocommit() as session:  # one statement, see mark_sent
                     await outbox.mark_sent(session, batch)
                 delay = 0.5
             except asyncio.CancelledError:

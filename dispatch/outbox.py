@@ -187,7 +187,8 @@ _TARGETS = Prepared(select(_OUTBOX.c.id, _OUTBOX.c.state, _OUTBOX.c.telegram_mes
 
 async def mark_sent(session: AsyncSession, sent: Sequence[tuple[int, int | None]]) -> None:
     """Delivered: (outbox id, Telegram message id) pairs; the message id is kept so the
-    message can be edited later."""
+    message can be edited later. Each row's update stands alone (an autocommit session
+    will do: a row recorded twice or not at all is sent again at most, never lost)."""
     now = _real_now()
     await _MARK_SENT.run_many(session, [
         {"row_id": row_id, "message_id": message_id, "sent_at": now}
@@ -229,5 +230,8 @@ async def mark_undeliverable(session: AsyncSession, row: Any, error: str) -> Non
 
 async def pending_count(session: AsyncSession) -> int:
     """Rows still waiting for delivery."""
-    return await session.scalar(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.state == OutboxState.PENDING)) or 0
+    return await _PENDING_COUNT.scalar(session) or 0
+
+
+_PENDING_COUNT = Prepared(select(func.count()).select_from(_OUTBOX).where(
+    _OUTBOX.c.state == OutboxState.PENDING))

@@ -1,7 +1,16 @@
 """Use cases of residents' reports: drafts in the database, submission, the resident's list.
 
-Persist first, then talk: every function here runs inside the caller's transaction, and the
-handler answers the resident only after that transaction committed.
+Persist first, then talk: every function here runs inside the caller's transaction (or
+autocommit session, storage.db.autocommit), and the handler answers the resident only after
+that committed.
+
+Drafts are written optimistically: a write names the version it was computed from and
+raises `DraftChanged` when the stored draft is no longer that version (another instance
+handled the same resident in between); the caller reads the draft again and redoes its
+step. So a resident's message needs no transaction around its read and its write (on
+PostgreSQL two round trips instead of five), and two instances still never lose each
+other's changes. Submission takes the row lock as well (`get_draft(lock=True)` inside a
+transaction), as it writes a report, a case and the outbox along with dropping the draft.
 """
 
 from __future__ import annotations
@@ -11,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, exc, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.cases import CaseContext, place_report
@@ -37,6 +46,10 @@ class Submitted:
     case: Case
     report: Report
     merged: bool = False
+
+
+class DraftChanged(Exception):
+    """The stored draft is not the version a write was computed from: read it again."""
 
 
 @dataclass
@@ -65,10 +78,11 @@ _INSERT_DRAFT = Prepared(insert(_DRAFTS).values(
     user_id=bindparam("new_user_id"), chat_id=bindparam("new_chat_id"), step="collecting",
     data=bindparam("new_data"), version=1, created_at=bindparam("now"),
     updated_at=bindparam("now_again"), expires_at=bindparam("expires")).returning(_DRAFTS.c.id))
-_UPDATE_DRAFT = Prepared(update(_DRAFTS).where(_DRAFTS.c.id == bindparam("draft_id")).values(
+_SAME = (_DRAFTS.c.id == bindparam("draft_id"), _DRAFTS.c.version == bindparam("read_version"))
+_UPDATE_DRAFT = Prepared(update(_DRAFTS).where(*_SAME).values(
     data=bindparam("new_data"), version=_DRAFTS.c.version + 1, updated_at=bindparam("now"),
     expires_at=bindparam("expires")))
-_DELETE_DRAFT = Prepared(delete(_DRAFTS).where(_DRAFTS.c.id == bindparam("draft_id")))
+_DELETE_DRAFT = Prepared(delete(_DRAFTS).where(*_SAME))
 
 
 def _row(row: Any) -> DraftRow:
@@ -92,23 +106,34 @@ async def get_draft(session: AsyncSession, user_id: int, *,
 
 async def save_draft(session: AsyncSession, resident: Resident, data: dict[str, Any],
                      now: datetime, ttl: timedelta, draft: DraftRow | None = None) -> DraftRow:
-    """Create or update the resident's draft and push its expiry forward."""
+    """Create or update the resident's draft and push its expiry forward.
+
+    Raises DraftChanged when `draft` (None: no draft) is no longer what is stored."""
     stored = copy.deepcopy(data)  # never share nested objects with the caller
     params = {"new_data": stored, "now": now, "expires": now + ttl}
     if draft is None:
-        draft_id = await _INSERT_DRAFT.scalar(session, dict(
-            params, now_again=now, new_user_id=resident.user_id, new_chat_id=resident.chat_id))
+        try:
+            draft_id = await _INSERT_DRAFT.scalar(session, dict(
+                params, now_again=now, new_user_id=resident.user_id,
+                new_chat_id=resident.chat_id))
+        except exc.IntegrityError as error:  # one draft per resident: another was begun
+            raise DraftChanged(resident.user_id) from error
         return DraftRow(id=draft_id, user_id=resident.user_id, chat_id=resident.chat_id,
                         data=stored, version=1, created_at=now, expires_at=now + ttl)
-    await _UPDATE_DRAFT.run(session, dict(params, draft_id=draft.id))
+    if not await _UPDATE_DRAFT.run(session, dict(params, draft_id=draft.id,
+                                                 read_version=draft.version)):
+        raise DraftChanged(resident.user_id)
     return DraftRow(id=draft.id, user_id=draft.user_id, chat_id=draft.chat_id, data=stored,
                     version=draft.version + 1, created_at=draft.created_at,
                     expires_at=now + ttl)
 
 
 async def delete_draft(session: AsyncSession, draft: DraftRow) -> None:
-    """Forget a draft (submitted, cancelled or expired)."""
-    await _DELETE_DRAFT.run(session, {"draft_id": draft.id})
+    """Forget a draft (submitted, cancelled or expired); raises DraftChanged when it is no
+    longer the version read."""
+    if not await _DELETE_DRAFT.run(session, {"draft_id": draft.id,
+                                             "read_version": draft.version}):
+        raise DraftChanged(draft.user_id)
 
 
 async def drop_draft(session: AsyncSession, user_id: int) -> bool:

@@ -1,9 +1,11 @@
 """Residents' private chat: a report from photo, location, venue and text in any order.
 
-Each message is one transaction: read the sender's pending action (a patrol member may be
-answering 到场 or 办结 here) and their draft, apply what arrived through `dispatch.intake`,
-commit; only then does the bot answer (persist first, then talk). The answer is one message:
-what was taken, and the next question.
+Each message reads the sender's pending action (a patrol member may be answering 到场 or
+办结 here) and their draft, applies what arrived through `dispatch.intake` and writes the
+draft back; only then does the bot answer (persist first, then talk). The write is
+optimistic (dispatch.reports.DraftChanged): when another instance changed the draft in
+between, the step is done again on what is stored now. The answer is one message: what
+was taken, and the next question.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from telegram.ext import ContextTypes
 from dispatch import intake
 from dispatch.pending import get_pending
 from dispatch.reports import (
+    DraftChanged,
     DraftRow,
     Resident,
     delete_draft,
@@ -64,9 +67,18 @@ async def turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Turn:
     return Turn(svc, lang, resident, update.effective_message)
 
 
-async def load(session: AsyncSession, tn: Turn) -> tuple[DraftRow | None, dict[str, Any], bool]:
-    """The live draft (None when there is none), its data, and whether one just expired."""
-    draft = await get_draft(session, tn.resident.user_id, lock=True)
+# Times a step is done again when another instance changed the draft meanwhile (two
+# instances answering one resident at the same moment: one redo is the most ever seen).
+DRAFT_ATTEMPTS = 5
+
+
+async def load(session: AsyncSession, tn: Turn, *,
+               lock: bool = True) -> tuple[DraftRow | None, dict[str, Any], bool]:
+    """The live draft (None when there is none), its data, and whether one just expired.
+
+    `lock`: hold the row to the end of the session's transaction (not in an autocommit
+    session, whose writes check the version instead)."""
+    draft = await get_draft(session, tn.resident.user_id, lock=lock)
     now = tn.svc.clock.now()
     if draft is not None and draft.expires_at <= now:
         await delete_draft(session, draft)
@@ -119,24 +131,30 @@ def _after(tn: Turn, expired: bool, text: str) -> str:
     return f"{note}\n\n{text}" if note else text
 
 
+async def on_draft(tn: Turn, apply: Apply) -> Talk:
+    """Run `apply` on the sender's draft, its writes each committed on their own
+    (storage.db.autocommit); done again on the stored draft when it changed meanwhile."""
+    for attempt in range(DRAFT_ATTEMPTS):
+        try:
+            async with tn.svc.db.autocommit() as session:
+                draft, data, expired = await load(session, tn, lock=False)
+                return await apply(session, draft, data, expired)
+        except DraftChanged:
+            log.info("draft of %s changed meanwhile (attempt %d): done again",
+                     tn.resident.user_id, attempt + 1)
+    raise DraftChanged(tn.resident.user_id)
+
+
 async def take_message(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn,
                        apply: Apply) -> None:
-    """Run `apply` on the sender's draft in one transaction and answer, unless the bot is
-    waiting for something else from the sender (their pending action takes the message)."""
+    """Run `apply` on the sender's draft and answer, unless the bot is waiting for
+    something else from the sender (their pending action takes the message)."""
     svc = tn.svc
-
-    async def on_draft(session: AsyncSession) -> Talk:
-        draft, data, expired = await load(session, tn)
-        return await apply(session, draft, data, expired)
-
-    async with svc.db.transaction() as session:
+    async with svc.db.sessions() as session:
         waiting = await get_pending(session, tn.resident.user_id, svc.clock.now())
-        talk = await on_draft(session) if waiting is None else None
-    if waiting is not None:
-        if await pending.take(update, context, waiting):
-            return
-        async with svc.db.transaction() as session:
-            talk = await on_draft(session)
+    if waiting is not None and await pending.take(update, context, waiting):
+        return
+    talk = await on_draft(tn, apply)
     await talk()
 
 
@@ -288,9 +306,9 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A photo (or an image sent as a file), kept as evidence; albums answer once.
 
-    Two short transactions around the download: the first decides whether the picture is
-    wanted at all (not over the limit, not already there, nobody waiting for it elsewhere),
-    so nothing unwanted is downloaded; the second adds it."""
+    Two short steps around the download: the first decides whether the picture is wanted
+    at all (not over the limit, not already there, nobody waiting for it elsewhere), so
+    nothing unwanted is downloaded; the second adds it."""
     tn = await turn(update, context)
     message = tn.message
     limit = tn.svc.intake.max_photo_bytes
@@ -328,11 +346,9 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     caption = message.caption or ""
     analysis = analyze(caption, tn.svc.catalog.gazetteer) if caption.strip() else None
-    async with tn.svc.db.transaction() as session:
-        draft, data, expired = await load(session, tn)
-        talk = await _add_photo(session, tn, draft, data, expired or expired_meanwhile,
-                                dict(record, kind=kind),
-                                message, analysis)
+    talk = await on_draft(tn, lambda session, draft, data, expired: _add_photo(
+        session, tn, draft, data, expired or expired_meanwhile, dict(record, kind=kind),
+        message, analysis))
     await talk()
 
 

@@ -22,7 +22,7 @@ from dispatch.reports import delete_draft, submit_draft
 from handlers import resident_render as render
 from handlers.i18n import t
 from handlers.notifier import OutboxNotifier
-from handlers.resident import Turn, ask_next, load, save, turn
+from handlers.resident import Turn, ask_next, load, on_draft, save, turn
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +48,17 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(t(tn.lang, "button.invalid"), show_alert=True)
         return
     bound_to, _, argument = parsed
-    async with tn.svc.db.transaction() as session:
-        draft, data, _ = await load(session, tn)
+
+    async def apply(session, draft, data, expired):
         if draft is None or render.bound(draft.id, data) != bound_to:
-            talk = _gone
-        else:
-            talk = await action(session, tn, draft, data, argument)
+            return _gone
+        return await action(session, tn, draft, data, argument)
+
+    if action is _submit:  # a report, a case and the outbox with it: one transaction
+        async with tn.svc.db.transaction() as session:
+            talk = await apply(session, *await load(session, tn))
+    else:  # one write of the draft (or its deletion), checked against the version read
+        talk = await on_draft(tn, apply)
     await talk(tn, update, context)
 
 

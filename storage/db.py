@@ -1,15 +1,19 @@
 """Engines and sessions for both backends.
 
-Three ways in, one for each kind of work:
+Four ways in, one for each kind of work:
 
 - `transaction()`: a session in one read-write transaction, committed on success. Every
-  change goes through it, and so do reads that a change depends on.
+  change goes through it, and so do reads that a change depends on, except:
+- `autocommit()`: prepared statements that each commit on their own, for writes that
+  stand alone and check what they change (a resident's draft, written back only if its
+  version is the one read). On PostgreSQL that saves BEGIN and COMMIT, two of the three
+  round trips of a one-statement transaction.
 - `sessions()`: read-only sessions for quick queries that change nothing (a person's
   language, a case, the catalogue, a list of ten reports).
 - `report_sessions()`: read-only sessions for the heavy reporting queries (figures,
   bulletins, exports over months of cases).
 
-PostgreSQL serves all three from one asyncpg engine. `transaction()` and `sessions()` hand
+PostgreSQL serves them all from one asyncpg engine. `transaction()` and `sessions()` hand
 out a `storage.pg_session.PgSession`: a pooled connection on which prepared statements run
 directly, with an ORM session bound to it made only when the code first uses the ORM (a
 one-statement transaction: 1,580 µs of CPU through AsyncSession, 530 µs now). Quick reads
@@ -269,6 +273,26 @@ class Database:
                 raise
             finally:
                 session.close()
+
+    @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[AsyncSession]:
+        """A session whose prepared statements (storage.prepared) each commit on their own.
+
+        For use cases whose every write stands alone and checks what it changes, such as a
+        resident's draft, written back only if its version is still the one read
+        (dispatch.reports.DraftChanged). On PostgreSQL a statement is then one round trip,
+        without BEGIN and COMMIT (two more, about half the database CPU of a resident's
+        message); the ORM is refused. SQLite runs the session as one `transaction()`: there
+        BEGIN and COMMIT cost no round trip, and the writer is alone anyway."""
+        if self._write_lock is None:
+            session = await PgSession.open(self.engine, self._sessions, autocommit=True)
+            try:
+                yield session  # type: ignore[misc]
+            finally:
+                await session.close()
+            return
+        async with self.transaction() as session:
+            yield session
 
     def _writer(self) -> Connection:
         """SQLite's writer connection, held open: writers take turns on the write lock, so

@@ -83,16 +83,21 @@ class PgSession:
     """One PostgreSQL transaction (or read) on a pooled connection; see the module doc."""
 
     __slots__ = ("_engine", "_factory", "_fairy", "_session", "_connection", "_lost",
-                 "_closed", "read_only")
+                 "_closed", "read_only", "autocommit")
 
     def __init__(self, engine: AsyncEngine, factory: async_sessionmaker[AsyncSession],
-                 fairy: PoolProxiedConnection, *, read_only: bool = False) -> None:
+                 fairy: PoolProxiedConnection, *, read_only: bool = False,
+                 autocommit: bool = False) -> None:
         # A read-only session (storage.db.sessions) runs prepared reads without BEGIN and
         # ROLLBACK around them: under READ COMMITTED each statement sees a fresh snapshot
         # either way, and a quick lookup costs one round trip instead of three. Anything
         # else (ORM work, streaming, a write) begins a transaction as usual, READ ONLY, so
         # the server refuses a write as SQLite's query_only readers do.
+        # An autocommit session (storage.db.autocommit) runs every prepared statement as its
+        # own transaction: one round trip each, no BEGIN and COMMIT around it. The ORM, which
+        # would need a transaction around its statements, is refused there.
         self.read_only = read_only
+        self.autocommit = autocommit
         if read_only:
             fairy.dbapi_connection.readonly = True
         self._engine = engine
@@ -105,7 +110,7 @@ class PgSession:
 
     @classmethod
     async def open(cls, engine: AsyncEngine, factory: async_sessionmaker[AsyncSession], *,
-                   read_only: bool = False) -> PgSession:
+                   read_only: bool = False, autocommit: bool = False) -> PgSession:
         """Check a connection out of `engine`'s pool (errors as SQLAlchemy's)."""
         sync_engine = engine.sync_engine
         dialect = sync_engine.dialect
@@ -114,7 +119,7 @@ class PgSession:
         except dialect.loaded_dbapi.Error as error:  # as Engine.connect reports it
             Connection._handle_dbapi_exception_noconnection(error, dialect, sync_engine)
             raise  # not reached
-        return cls(engine, factory, fairy, read_only=read_only)
+        return cls(engine, factory, fairy, read_only=read_only, autocommit=autocommit)
 
     # -- the driver, for storage.prepared -------------------------------------------------
 
@@ -165,6 +170,9 @@ class PgSession:
         """The AsyncSession on this connection (made now if it was not yet)."""
         session = self._session
         if session is None:
+            if self.autocommit:
+                raise TypeError("an autocommit session runs prepared statements only: "
+                                "use storage.db.transaction() for ORM work")
             if self.lost:
                 raise exc.ResourceClosedError("the connection of this session was lost")
             # Never revalidated: after a loss, statements must fail, not reconnect outside

@@ -218,7 +218,8 @@ class Prepared:
             args = [plan.args(p) for p in many] if many is not None else plan.args(params)
             return await _run_asyncpg(plan, await session.driver(), dialect, args,
                                       many is not None, session.invalidate,
-                                      begin=not (session.read_only and plan.plain_read))
+                                      begin=not (session.autocommit or (
+                                          session.read_only and plan.plain_read)))
         sync = session.sync_session
         if has_unflushed(sync):
             await session.flush()  # as autoflush would before session.execute
