@@ -73,6 +73,34 @@ async def test_readers_see_commits_and_refuse_writes(db: Database) -> None:
         assert await session.scalar(select(Person.name)) == "丁"
 
 
+async def test_autocommit_statements_stand_alone(db: Database) -> None:
+    """Each statement of an autocommit session commits by itself on PostgreSQL (seen by
+    others at once, kept when a later one fails); SQLite runs the session as one
+    transaction. Either way what committed stays, and the ORM is PostgreSQL-refused."""
+    async with db.transaction() as session:
+        session.add(Person(telegram_id=3, name="甲"))
+    rename = Prepared(update(Person.__table__).where(Person.telegram_id == bindparam("who"))
+                      .values(name=bindparam("new_name"), updated_at=func.now()))
+    name_of = Prepared(select(Person.name).where(Person.telegram_id == 3))
+    async with db.autocommit() as session:
+        assert await rename.run(session, {"who": 3, "new_name": "乙"}) == 1
+        assert await rename.run(session, {"who": 99, "new_name": "无"}) == 0
+        if db.dialect == "postgresql":
+            async with db.sessions() as other:  # committed already, before the session ends
+                assert await name_of.scalar(other) == "乙"
+            with pytest.raises(TypeError, match="transaction"):
+                await session.execute(select(Person))
+    async with db.sessions() as session:
+        assert await name_of.scalar(session) == "乙"
+    if db.dialect == "postgresql":
+        assert db.engine.sync_engine.pool.checkedout() == 0
+        xact = Prepared(select(func.pg_current_xact_id()))
+        async with db.autocommit() as session:  # a transaction per statement
+            assert await xact.scalar(session) != await xact.scalar(session)
+        async with db.transaction() as session:  # and transaction() is one transaction again
+            assert await xact.scalar(session) == await xact.scalar(session)
+
+
 async def test_a_quick_read_does_not_wait_for_an_open_write(db: Database) -> None:
     async with db.transaction() as writer:
         writer.add(Person(telegram_id=3, name="丁"))
