@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,17 +63,18 @@ class RosterEntry:
 _MEMBERSHIPS = Membership.__table__
 _PEOPLE = Person.__table__
 _SHIFTS = Shift.__table__
+# One read: the memberships joined with their shifts (a row per shift, one for a
+# membership without any), ordered by name and then by shift.
 _ROSTER = Prepared(select(_MEMBERSHIPS.c.id, _MEMBERSHIPS.c.grid_id, _MEMBERSHIPS.c.role,
                   _MEMBERSHIPS.c.always_on_call, _PEOPLE.c.id.label("person_id"),
-                  _PEOPLE.c.telegram_id, _PEOPLE.c.name, _PEOPLE.c.language)
+                  _PEOPLE.c.telegram_id, _PEOPLE.c.name, _PEOPLE.c.language,
+                  _SHIFTS.c.id.label("shift_id"), _SHIFTS.c.weekdays, _SHIFTS.c.on_date,
+                  _SHIFTS.c.start_minute, _SHIFTS.c.end_minute)
            .join(_PEOPLE, _MEMBERSHIPS.c.person_id == _PEOPLE.c.id)
+           .outerjoin(_SHIFTS, _SHIFTS.c.membership_id == _MEMBERSHIPS.c.id)
            .where(_MEMBERSHIPS.c.grid_id.in_(bindparam("grid_ids", expanding=True)),
                   _MEMBERSHIPS.c.role.in_(bindparam("roles", expanding=True)))
-           .order_by(_PEOPLE.c.name, _PEOPLE.c.id))
-_ROSTER_SHIFTS = Prepared(select(_SHIFTS.c.membership_id, _SHIFTS.c.weekdays, _SHIFTS.c.on_date,
-                         _SHIFTS.c.start_minute, _SHIFTS.c.end_minute)
-                  .where(_SHIFTS.c.membership_id.in_(bindparam("ids", expanding=True)))
-                  .order_by(_SHIFTS.c.id))
+           .order_by(_PEOPLE.c.name, _PEOPLE.c.id, _MEMBERSHIPS.c.id, _SHIFTS.c.id))
 
 
 async def roster(session: AsyncSession, grid_ids: list[int],
@@ -85,15 +87,16 @@ async def roster(session: AsyncSession, grid_ids: list[int],
         rows += await _ROSTER.all(session, {"grid_ids": part,
                                             "roles": list(roles or tuple(Role))})
     if len(grid_ids) > IN_CHUNK:
-        rows.sort(key=lambda row: (row.name, row.person_id))
-    specs: dict[int, list[ShiftSpec]] = {row.id: [] for row in rows}
-    for part in chunks(list(specs)):
-        for shift in await _ROSTER_SHIFTS.all(session, {"ids": part}):
-            specs[shift.membership_id].append(ShiftSpec(
-                shift.weekdays, shift.on_date, shift.start_minute, shift.end_minute))
+        rows.sort(key=lambda row: (row.name, row.person_id, row.id, row.shift_id or 0))
+    entries: dict[int, tuple[Any, list[ShiftSpec]]] = {}
+    for row in rows:
+        _, specs = entries.setdefault(row.id, (row, []))
+        if row.shift_id is not None:
+            specs.append(ShiftSpec(row.weekdays, row.on_date, row.start_minute,
+                                   row.end_minute))
     return [RosterEntry(Member(row.person_id, row.telegram_id, row.name, row.language,
                                row.role, row.grid_id),
-                        tuple(specs[row.id]), row.always_on_call) for row in rows]
+                        tuple(specs), row.always_on_call) for row, specs in entries.values()]
 
 
 def _member(membership: Membership, person: Person) -> Member:

@@ -46,9 +46,15 @@ async def get_pending(session: AsyncSession, telegram_id: int,
                       now: datetime) -> dict[str, Any] | None:
     """The live pending action of this person, if any."""
     row = await _SELECT_PENDING.first(session, {"telegram_id": telegram_id})
-    if row is None or row[0] is None or row[1] is None or row[1] <= now:
+    return live(row[0], row[1], now) if row is not None else None
+
+
+def live(pending: dict[str, Any] | None, until: datetime | None,
+         now: datetime) -> dict[str, Any] | None:
+    """A stored pending action (and its `until`) if it has not lapsed at `now`."""
+    if pending is None or until is None or until <= now:
         return None
-    return dict(row[0])
+    return dict(pending)
 
 
 async def clear_pending(session: AsyncSession, telegram_id: int) -> None:

@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exc, insert, select, update
+from sqlalchemy import BigInteger, bindparam, delete, exc, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.cases import CaseContext, place_report
 from dispatch.intake import anonymous_id
-from storage.models import Case, Draft, Report, ReportPhoto
+from dispatch.pending import live
+from storage.models import Case, Draft, Person, Report, ReportPhoto
 from storage.prepared import Prepared
 
 
@@ -85,6 +86,15 @@ _UPDATE_DRAFT = Prepared(update(_DRAFTS).where(*_SAME).values(
 _DELETE_DRAFT = Prepared(delete(_DRAFTS).where(*_SAME))
 
 
+# A resident's message asks for both their pending action and their draft: one read.
+_ASKING = select(bindparam("user_id", type_=BigInteger).label("uid")).subquery("asking")
+_PEOPLE = Person.__table__
+_SELECT_WITH_PENDING = Prepared(
+    select(_PEOPLE.c.pending, _PEOPLE.c.pending_until, *_COLUMNS)
+    .select_from(_ASKING.outerjoin(_PEOPLE, _PEOPLE.c.telegram_id == _ASKING.c.uid)
+                 .outerjoin(_DRAFTS, _DRAFTS.c.user_id == _ASKING.c.uid)))
+
+
 def _row(row: Any) -> DraftRow:
     return DraftRow(id=row.id, user_id=row.user_id, chat_id=row.chat_id, data=row.data,
                     version=row.version, created_at=row.created_at, expires_at=row.expires_at)
@@ -102,6 +112,15 @@ async def get_draft(session: AsyncSession, user_id: int, *,
     row = await (_SELECT_DRAFT_LOCKED if postgres else _SELECT_DRAFT).first(
         session, {"user_id": user_id})
     return _row(row) if row is not None else None
+
+
+async def pending_and_draft(session: AsyncSession, user_id: int,
+                            now: datetime) -> tuple[dict[str, Any] | None, DraftRow | None]:
+    """The resident's live pending action (dispatch.pending) and their draft, in one read
+    (the draft unlocked: its writes check the version)."""
+    row = await _SELECT_WITH_PENDING.first(session, {"user_id": user_id})
+    return live(row.pending, row.pending_until, now), (_row(row) if row.id is not None
+                                                         else None)
 
 
 async def save_draft(session: AsyncSession, resident: Resident, data: dict[str, Any],

@@ -21,7 +21,6 @@ from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
 from dispatch import intake
-from dispatch.pending import get_pending
 from dispatch.reports import (
     DraftChanged,
     DraftRow,
@@ -30,6 +29,7 @@ from dispatch.reports import (
     drop_draft,
     get_draft,
     my_reports,
+    pending_and_draft,
     save_draft,
 )
 from handlers import pending
@@ -78,7 +78,11 @@ async def load(session: AsyncSession, tn: Turn, *,
 
     `lock`: hold the row to the end of the session's transaction (not in an autocommit
     session, whose writes check the version instead)."""
-    draft = await get_draft(session, tn.resident.user_id, lock=lock)
+    return await _live(session, tn, await get_draft(session, tn.resident.user_id, lock=lock))
+
+
+async def _live(session: AsyncSession, tn: Turn,
+                draft: DraftRow | None) -> tuple[DraftRow | None, dict[str, Any], bool]:
     now = tn.svc.clock.now()
     if draft is not None and draft.expires_at <= now:
         await delete_draft(session, draft)
@@ -131,30 +135,46 @@ def _after(tn: Turn, expired: bool, text: str) -> str:
     return f"{note}\n\n{text}" if note else text
 
 
-async def on_draft(tn: Turn, apply: Apply) -> Talk:
+@dataclass(frozen=True)
+class Waiting:
+    """The sender's pending action, found instead of running a step (see on_draft)."""
+
+    action: dict[str, Any]
+
+
+async def on_draft(tn: Turn, apply: Apply, *, pending_first: bool = False) -> Talk | Waiting:
     """Run `apply` on the sender's draft, its writes each committed on their own
-    (storage.db.autocommit); done again on the stored draft when it changed meanwhile."""
+    (storage.db.autocommit); done again on the stored draft when it changed meanwhile.
+
+    With `pending_first`, a live pending action of the sender is returned instead (read
+    with the draft, in one round trip)."""
+    user_id = tn.resident.user_id
     for attempt in range(DRAFT_ATTEMPTS):
         try:
             async with tn.svc.db.autocommit() as session:
-                draft, data, expired = await load(session, tn, lock=False)
-                return await apply(session, draft, data, expired)
+                if pending_first:
+                    waiting, stored = await pending_and_draft(session, user_id,
+                                                              tn.svc.clock.now())
+                    if waiting is not None:
+                        return Waiting(waiting)
+                else:
+                    stored = await get_draft(session, user_id)
+                return await apply(session, *await _live(session, tn, stored))
         except DraftChanged:
-            log.info("draft of %s changed meanwhile (attempt %d): done again",
-                     tn.resident.user_id, attempt + 1)
-    raise DraftChanged(tn.resident.user_id)
+            log.info("draft of %s changed meanwhile (attempt %d): done again", user_id,
+                     attempt + 1)
+    raise DraftChanged(user_id)
 
 
 async def take_message(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn,
                        apply: Apply) -> None:
     """Run `apply` on the sender's draft and answer, unless the bot is waiting for
     something else from the sender (their pending action takes the message)."""
-    svc = tn.svc
-    async with svc.db.sessions() as session:
-        waiting = await get_pending(session, tn.resident.user_id, svc.clock.now())
-    if waiting is not None and await pending.take(update, context, waiting):
-        return
-    talk = await on_draft(tn, apply)
+    talk = await on_draft(tn, apply, pending_first=True)
+    if isinstance(talk, Waiting):
+        if await pending.take(update, context, talk.action):
+            return
+        talk = await on_draft(tn, apply)
     await talk()
 
 
