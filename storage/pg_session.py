@@ -211,6 +211,10 @@ class PgSession:
     async def flush(self, objects: Any = None) -> None:
         await self.orm.flush(objects)
 
+    @property
+    def no_autoflush(self) -> Any:
+        return self.orm.no_autoflush
+
     async def stream(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
         return await self.orm.stream(statement, params, **kwargs)
 

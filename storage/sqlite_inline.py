@@ -68,8 +68,9 @@ _PREBUFFER = immutabledict({"prebuffer_rows": True})
 
 def has_unflushed(session: Session) -> bool:
     """Whether `session` holds ORM changes that autoflush would write before a statement
-    (storage.prepared flushes them before running on the driver)."""
-    return bool(session.new or session.deleted or session.dirty)
+    (storage.prepared flushes them before running on the driver). Inside
+    `session.no_autoflush` nothing is written early, as for the ORM's own statements."""
+    return session.autoflush and bool(session.new or session.deleted or session.dirty)
 
 
 class InlineSession:
@@ -181,6 +182,11 @@ class InlineSession:
 
     async def delete(self, instance: Any) -> None:
         self.sync_session.delete(instance)
+
+    @property
+    def no_autoflush(self) -> Any:
+        """`Session.no_autoflush`: statements in it do not flush pending changes first."""
+        return self.sync_session.no_autoflush
 
     async def flush(self, objects: Any = None) -> None:
         self.sync_session.flush(objects)

@@ -71,6 +71,21 @@ async def test_rowcount_and_autoflush(db: Database) -> None:
     assert [n for (n,) in names] == ["人0", "改", "改"]
 
 
+async def test_no_autoflush_holds_pending_changes_back_until_the_next_flush(
+        db: Database) -> None:
+    async with db.transaction() as session:
+        session.add(Person(telegram_id=30, name="王五"))
+        with session.no_autoflush:
+            # As for session.execute inside no_autoflush: the pending person is not written.
+            assert await Prepared(_PERSON).first(session, {"tid": 30}) is None
+            assert await Prepared(_RENAME).run(session, {"above": 29, "name": "改",
+                                                         "at": AT}) == 0
+        # Outside it, the next statement flushes first again.
+        assert (await Prepared(_PERSON).first(session, {"tid": 30})).name == "王五"
+    async with db.sessions() as session:
+        assert (await Prepared(_PERSON).first(session, {"tid": 30})).name == "王五"
+
+
 async def test_a_failed_transaction_takes_prepared_writes_with_it(db: Database) -> None:
     with pytest.raises(RuntimeError):
         async with db.transaction() as session:
