@@ -142,17 +142,25 @@ class Waiting:
     action: dict[str, Any]
 
 
-async def on_draft(tn: Turn, apply: Apply, *, pending_first: bool = False) -> Talk | Waiting:
+UNREAD = object()  # on_draft's `read`: the draft is read now
+
+
+async def on_draft(tn: Turn, apply: Apply, *, pending_first: bool = False,
+                   read: DraftRow | None | object = UNREAD) -> Talk | Waiting:
     """Run `apply` on the sender's draft, its writes each committed on their own
     (storage.db.autocommit); done again on the stored draft when it changed meanwhile.
 
     With `pending_first`, a live pending action of the sender is returned instead (read
-    with the draft, in one round trip)."""
+    with the draft, in one round trip). `read`: the draft as this handler read it a moment
+    ago (None: there was none), used for the first attempt instead of a read; the writes
+    check its version, so a draft changed since is read again and the step redone."""
     user_id = tn.resident.user_id
     for attempt in range(DRAFT_ATTEMPTS):
         try:
             async with tn.svc.db.autocommit() as session:
-                if pending_first:
+                if read is not UNREAD and attempt == 0:
+                    stored = read
+                elif pending_first:
                     waiting, stored = await pending_and_draft(session, user_id,
                                                               tn.svc.clock.now())
                     if waiting is not None:
@@ -340,10 +348,11 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         item = mime = kind = None
     wanted = expired_meanwhile = False
+    seen: DraftRow | None = None
 
     async def check(session, draft, data, expired) -> Talk:
-        nonlocal wanted, expired_meanwhile
-        expired_meanwhile = expired
+        nonlocal wanted, expired_meanwhile, seen
+        expired_meanwhile, seen = expired, draft
         if item is None:
             return reply(tn, _after(tn, expired, t(tn.lang, "intake.not_an_image")))
         if item.file_size and item.file_size > limit:
@@ -368,7 +377,7 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     analysis = analyze(caption, tn.svc.catalog.gazetteer) if caption.strip() else None
     talk = await on_draft(tn, lambda session, draft, data, expired: _add_photo(
         session, tn, draft, data, expired or expired_meanwhile, dict(record, kind=kind),
-        message, analysis))
+        message, analysis), read=seen)  # as checked (read again if changed meanwhile)
     await talk()
 
 

@@ -95,3 +95,31 @@ async def test_a_draft_that_keeps_changing_gives_up_without_writing(db: Database
         await on_draft(tn, always_late)
     assert calls == DRAFT_ATTEMPTS
     assert (await _stored(db))["text"] == str(DRAFT_ATTEMPTS)  # only the others' writes
+
+
+@pytest.mark.parametrize("before", ["a draft", "none"])
+async def test_a_draft_read_before_a_download_is_read_again_if_it_changed(
+        db: Database, before: str) -> None:
+    # The photo step reads the draft, downloads the picture, then adds it to the draft as
+    # read (no second read); another instance wrote the draft during the download.
+    svc = Services(settings=Settings(bot_token=None, sections={}), db=db,
+                   clock=ManualClock(NOW))
+    tn = Turn(svc, "zh", RESIDENT, None)
+    read = None
+    if before == "a draft":
+        async with db.autocommit() as session:
+            read = await save(session, tn, None, dict(intake.new_draft(NOW), text="冒烟"))
+    async with db.autocommit() as other:  # meanwhile
+        await save_draft(other, RESIDENT, dict(intake.new_draft(NOW), text="冒烟\n很大"), NOW,
+                         TTL, read)
+    seen: list[str | None] = []
+
+    async def add_photo(session, draft, data, expired):
+        seen.append(data.get("text"))
+        data["photos"] = [{"file_id": "p1"}]
+        await save(session, tn, draft, data)
+
+    await on_draft(tn, add_photo, read=read)
+    assert seen == [read.data["text"] if read else None, "冒烟\n很大"]  # redone on theirs
+    stored = await _stored(db)
+    assert stored["text"] == "冒烟\n很大" and stored["photos"] == [{"file_id": "p1"}]
