@@ -122,10 +122,11 @@ class OutboxWorker:
     async def _deliver(self, row: Any, targets: dict[int, tuple[str, int | None]]) -> None:
         async with self._slots:
             try:
-                params = await self._params(row, targets)
-                if params is None:
+                call = await self._params(row, targets)
+                if call is None:
                     return
-                result = await self.bot.do_api_request(row.method, api_kwargs=params)
+                method, params = call
+                result = await self.bot.do_api_request(method, api_kwargs=params)
             except RetryAfter as exc:
                 await self._record_retry(row, f"429: {exc}", _retry_after(exc))
             except ChatMigrated as exc:  # a group became a supergroup: follow it
@@ -163,14 +164,19 @@ class OutboxWorker:
                                   .values(chat_id=new_chat_id))
         self.wake()
 
-    async def _params(self, row: Any,
-                      targets: dict[int, tuple[str, int | None]]) -> dict[str, Any] | None:
+    async def _params(self, row: Any, targets: dict[int, outbox.EditTarget],
+                      ) -> tuple[str, dict[str, Any]] | None:
+        """(method, parameters) of the call that delivers `row`; None when it is not due
+        after all (its edit target is still queued) or cannot be (recorded here)."""
         params = dict(row.payload)
         params["chat_id"] = row.chat_id  # the row's chat wins (it follows chat migrations)
         edit_of = params.pop("_edit_of", None)
         upload = params.pop("_upload", None)
+        method = row.method
         if edit_of is not None:
-            state, message_id = targets[edit_of]
+            target = targets[edit_of]
+            state, message_id = target.state, target.message_id
+            method = outbox.edit_method(method, params, target)
             if state == OutboxState.PENDING:
                 await self._record_retry(row, "waiting for the message to edit", timedelta(seconds=1),
                                          count=False)
@@ -183,7 +189,7 @@ class OutboxWorker:
             path = Path(upload["path"])
             content = await asyncio.to_thread(path.read_bytes)
             params[upload["field"]] = InputFile(content, filename=upload.get("filename", path.name))
-        return params
+        return method, params
 
     async def _record_sent(self, row: Any, message_id: int | None) -> None:
         """Record a send; sends that complete while a recording transaction waits for the

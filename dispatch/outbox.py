@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy import insert as sql_insert
@@ -162,27 +162,46 @@ _LEASE = Prepared(update(_OUTBOX).where(_OUTBOX.c.id.in_(_DUE))
                   .values(next_attempt_at=bindparam("until")).returning(*_OUTBOX.c))
 
 
-async def method_of(session: AsyncSession, outbox_id: int) -> str | None:
-    """The Bot API method a queued message was (or will be) sent with."""
-    return await _METHOD_OF.scalar(session, {"id": outbox_id})
+class EditTarget(NamedTuple):
+    """What an edit needs of the message it edits."""
 
-
-_METHOD_OF = Prepared(select(_OUTBOX.c.method).where(_OUTBOX.c.id == bindparam("id")))
+    state: str
+    message_id: int | None  # Telegram's, once sent
+    method: str | None  # how it was sent
 
 
 async def edit_targets(session: AsyncSession,
-                       outbox_ids: Sequence[int]) -> dict[int, tuple[str, int | None]]:
-    """State and Telegram message id of each message these edits refer to (a message
-    never queued counts as undeliverable)."""
+                       outbox_ids: Sequence[int]) -> dict[int, EditTarget]:
+    """State, Telegram message id and send method of each message these edits refer to (a
+    message never queued counts as undeliverable)."""
     found = {}
     for part in chunks(list(outbox_ids)):
         for row in await _TARGETS.all(session, {"ids": part}):
-            found[row.id] = (row.state, row.telegram_message_id)
-    return {i: found.get(i, (OutboxState.UNDELIVERABLE, None)) for i in outbox_ids}
+            found[row.id] = EditTarget(row.state, row.telegram_message_id, row.method)
+    return {i: found.get(i, EditTarget(OutboxState.UNDELIVERABLE, None, None))
+            for i in outbox_ids}
 
 
-_TARGETS = Prepared(select(_OUTBOX.c.id, _OUTBOX.c.state, _OUTBOX.c.telegram_message_id)
+_TARGETS = Prepared(select(_OUTBOX.c.id, _OUTBOX.c.state, _OUTBOX.c.telegram_message_id,
+                           _OUTBOX.c.method)
                     .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True))))
+MEDIA_SENDS = frozenset({"sendPhoto", "sendDocument"})
+
+
+def edit_method(method: str, params: dict[str, Any], target: EditTarget) -> str:
+    """The Bot API method of an edit, given how the message it edits was sent.
+
+    A message sent as a photo or a document has a caption, not a text: an `editMessageText`
+    of it becomes `editMessageCaption`, with the payload's `_caption` (the text made to fit
+    a caption's shorter limit) as the caption. So whoever queues an edit of a case card
+    need not look up how the card went out (a round trip per edit); delivery reads the
+    target's row anyway. `params` is changed in place."""
+    caption = params.pop("_caption", None)
+    if method == "editMessageText" and target.method in MEDIA_SENDS:
+        text = params.pop("text", None)
+        params["caption"] = caption if caption is not None else text
+        return "editMessageCaption"
+    return method
 
 
 async def mark_sent(session: AsyncSession, sent: Sequence[tuple[int, int | None]]) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.cases import CaseContext, case_reporters, first_media, reporters_of, reports_of
 from dispatch.duty import Duty, Member, all_hands, assignee_of, on_duty
-from dispatch.outbox import Outgoing, enqueue, method_of
+from dispatch.outbox import Outgoing, enqueue
 from dispatch.routing import GridNode
 from handlers import case_render as render
 from handlers.i18n import language_for, t
@@ -78,7 +78,6 @@ class OutboxNotifier:
                       transferred_to: GridNode | None = None) -> None:
         if case.dispatch_outbox_id is None or case.dispatch_chat_id is None:
             return
-        original_method = await method_of(session, case.dispatch_outbox_id)
         grid = self.svc.catalog.router.get(case.grid_id)
         reporters = await case_reporters(session, case.id)
         lines = render.status_lines(case, assignee, self.svc.sla, transferred_to)
@@ -90,15 +89,12 @@ class OutboxNotifier:
         text = render.case_text(case, grid, duty, reporters, self.svc.sla, self.svc.catalog.router,
                                 status_lines=lines)
         markup = None if transferred_to is not None else render.buttons(case)
-        payload: dict = {"parse_mode": "HTML", "reply_markup": markup or {"inline_keyboard": []}}
-        if original_method in ("sendPhoto", "sendDocument"):
-            text = render.fit_caption(text)
-            method, payload["caption"] = "editMessageCaption", text
-        else:
-            method, payload["text"] = "editMessageText", text
+        # A card sent with a picture gets the caption instead (dispatch.outbox.edit_method).
+        payload: dict = {"text": text, "_caption": render.fit_caption(text), "parse_mode": "HTML",
+                         "reply_markup": markup or {"inline_keyboard": []}}
         # Coalesced: only the newest state of the card matters.
-        await self._send(session, case.dispatch_chat_id, method, payload, case, "refresh",
-                         edit_of=case.dispatch_outbox_id, coalesce=True)
+        await self._send(session, case.dispatch_chat_id, "editMessageText", payload, case,
+                         "refresh", edit_of=case.dispatch_outbox_id, coalesce=True)
 
     async def residents(self, session: AsyncSession, case: Case, event: str) -> None:
         for report in await reports_of(session, case.id):

@@ -117,7 +117,28 @@ async def test_each_chat_delivers_in_order_and_dedup_keys_queue_once(db: Databas
     assert (sent[b1].state, sent[b1].telegram_message_id) == ("sent", 2)
     async with db.transaction() as session:
         assert await outbox.edit_targets(session, [a1, a2, 999]) == {
-            a1: ("sent", 1), a2: ("pending", None), 999: ("undeliverable", None)}
+            a1: ("sent", 1, "sendMessage"), a2: ("pending", None, "sendMessage"),
+            999: ("undeliverable", None, None)}
+
+
+def test_an_edit_of_a_picture_edits_its_caption() -> None:
+    card = {"text": "<b>工单</b>\n📝 很长的描述", "_caption": "<b>工单</b>", "parse_mode": "HTML"}
+    sent_as_photo = outbox.EditTarget("sent", 7, "sendPhoto")
+    params = dict(card)
+    assert outbox.edit_method("editMessageText", params, sent_as_photo) == "editMessageCaption"
+    assert params == {"caption": "<b>工单</b>", "parse_mode": "HTML"}
+    params = dict(card)  # a text card keeps its whole text
+    assert outbox.edit_method("editMessageText", params,
+                              outbox.EditTarget("sent", 7, "sendMessage")) == "editMessageText"
+    assert params == {"text": card["text"], "parse_mode": "HTML"}
+    params = {"text": "计数"}  # no caption given: the text is the caption
+    assert outbox.edit_method("editMessageText", params,
+                              outbox.EditTarget("sent", 7, "sendDocument")) == "editMessageCaption"
+    assert params == {"caption": "计数"}
+    params = {"reply_markup": {"inline_keyboard": []}}  # other edits are left as they are
+    assert outbox.edit_method("editMessageReplyMarkup", params,
+                              sent_as_photo) == "editMessageReplyMarkup"
+    assert params == {"reply_markup": {"inline_keyboard": []}}
 
 
 async def test_a_row_whose_lease_ran_out_mid_send_is_not_rewritten(db: Database) -> None:
