@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, inspect, select, update
+from sqlalchemy import bindparam, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.clock import to_local
@@ -69,12 +69,13 @@ def record(session: AsyncSession, case: Case | None, kind: str, now: datetime,
 
 
 async def find_duplicate(session: AsyncSession, report: Report, now: datetime,
-                         rule: DedupRule) -> int | None:
-    """The id of the open case this report duplicates, if any (nearest first). It may be
-    closed by the time the caller joins it (see `_join`).
+                         rule: DedupRule) -> Case | None:
+    """The open case this report duplicates, if any (nearest first), locked for the rest of
+    the transaction (PostgreSQL). It may have been closed since the candidates were read:
+    the caller checks its state again.
 
     Candidates are read as plain (id, point) rows with prepared statements (this runs for
-    every submission)."""
+    every submission); only the chosen case is loaded."""
     params = {"category": report.category, "since": now - rule.window}
     if report.latitude is not None and report.longitude is not None:
         degrees = rule.radius_m / METRES_PER_DEGREE
@@ -90,7 +91,7 @@ async def find_duplicate(session: AsyncSession, report: Report, now: datetime,
         # Without a point: the same grid, and the case has no point either (both named a
         # place).
         chosen = await _PLACE_CANDIDATES.scalar(session, params | {"grid_id": report.grid_id})
-    return chosen
+    return await lock_case(session, chosen) if chosen is not None else None
 
 
 _CANDIDATES = (select(Case.id, Case.latitude, Case.longitude)
@@ -112,10 +113,17 @@ async def place_report(session: AsyncSession, report: Report, now: datetime,
     Returns the case and whether the report was merged into an existing one.
     """
     rule = ctx.dedup.get(report.category, DEFAULT_DEDUP["other"])
-    chosen = await find_duplicate(session, report, now, rule)
-    duplicate = await _join(session, chosen, now) if chosen is not None else None
-    if duplicate is not None:
+    duplicate = await find_duplicate(session, report, now, rule)
+    # Read again under the lock: it may have been closed since (then the report opens a
+    # case of its own, so its reporter hears an outcome).
+    if duplicate is not None and duplicate.state in OPEN_STATES:
         await _save_report(session, report, duplicate.id)
+        # Counted from the value read under the lock (PostgreSQL's row lock, SQLite's one
+        # writer). Not a change of state, so the buttons already shown stay valid (no
+        # version bump).
+        duplicate.report_count += 1
+        duplicate.updated_at = now
+        await session.flush()
         record(session, duplicate, "merged", now, report_id=report.id,
                anonymous_id=report.anonymous_id)
         await ctx.notifier.merged(session, duplicate, report)
@@ -140,22 +148,6 @@ async def place_report(session: AsyncSession, report: Report, now: datetime,
                anonymous_id=report.anonymous_id, off_hours=limits.off_hours)
         await dispatch(session, case, now, ctx, [report])
     return case, False
-
-
-async def _join(session: AsyncSession, case_id: int, now: datetime) -> Case | None:
-    """Count one more report on the case if it is still open, and return it, locked for the
-    rest of the transaction (PostgreSQL's row lock; SQLite has one writer); None when it
-    was closed since the candidates were read (the report then opens a case of its own, so
-    its reporter hears an outcome).
-
-    One UPDATE ... RETURNING: it checks the state, locks, counts and reads in one round
-    trip, where a locked read and the ORM's later UPDATE took two. The count is not a
-    change of state, so the buttons already shown stay valid (no version bump)."""
-    joined = await session.scalars(
-        update(Case).where(Case.id == case_id, Case.state.in_(OPEN_STATES))
-        .values(report_count=Case.report_count + 1, updated_at=now).returning(Case),
-        execution_options={"populate_existing": True})
-    return joined.one_or_none()
 
 
 async def _save_report(session: AsyncSession, report: Report, case_id: int) -> None:
