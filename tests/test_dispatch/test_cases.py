@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import lazyload
 
-from dispatch import lifecycle
+from dispatch import cases, lifecycle
 from dispatch.cases import DEFAULT_DEDUP, CaseContext, first_media, place_report
 from dispatch.catalog import load_router
 from dispatch.importing import import_grids, import_roster
@@ -94,6 +94,27 @@ async def test_other_categories_and_closed_cases_are_not_duplicates(world) -> No
         (await session.get(Case, first.id)).state = "resolved"
     _, merged = await submit(db, ctx, "burning", T0 + timedelta(minutes=2))
     assert not merged
+
+
+async def test_a_duplicate_closed_meanwhile_gets_a_case_of_its_own(world, monkeypatch) -> None:
+    db, ctx = world
+    if db.dialect == "sqlite":
+        pytest.skip("one writer: nobody can close the case between the read and the lock")
+    first, _ = await submit(db, ctx, "burning", T0)
+    lock = cases.lock_case
+
+    async def closed_first(session, case_id):
+        assert case_id == first.id  # the candidate found
+        async with db.transaction() as other:  # a patrol closes it at that moment
+            (await other.get(Case, case_id)).state = "resolved"
+        return await lock(session, case_id)
+
+    monkeypatch.setattr(cases, "lock_case", closed_first)
+    second, merged = await submit(db, ctx, "burning", T0 + timedelta(minutes=1), user=1002)
+    assert not merged and second.id != first.id and second.report_count == 1
+    async with db.sessions() as session:
+        closed = await session.get(Case, first.id)
+        assert (closed.state, closed.report_count) == ("resolved", 1)  # not counted
 
 
 async def test_text_only_reports_merge_within_the_same_grid(world) -> None:
