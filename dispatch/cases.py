@@ -164,21 +164,29 @@ async def _save_report(session: AsyncSession, report: Report, case_id: int) -> N
         return
     if report.id is not None:
         raise ValueError("a report outside the session must be new")
-    values = {key: value for key in _REPORT_KEYS if (value := getattr(report, key)) is not None}
-    report.id = (await session.execute(_INSERT_REPORT, values)).scalar_one()
-    if report.photos:  # every row with the same keys (one executemany)
-        await session.execute(_INSERT_PHOTO, [
+    now = utcnow()
+    report.id = await _INSERT_REPORT.scalar(session, {
+        key: value if (value := getattr(report, key)) is not None else default
+        for key, default in _REPORT_DEFAULTS.items()} | {
+        "received_at": report.received_at or now, "submitted_at": report.submitted_at or now})
+    if report.photos:  # one executemany
+        await _INSERT_PHOTO.run_many(session, [
             {key: getattr(photo, key) for key in _PHOTO_KEYS} | {
                 "report_id": report.id, "kind": photo.kind or "photo",
-                "received_at": photo.received_at or utcnow()}
+                "received_at": photo.received_at or now}
             for photo in report.photos])
 
 
 _REPORTS, _PHOTOS = Report.__table__, ReportPhoto.__table__
-_REPORT_KEYS = [c.key for c in _REPORTS.c if c.key != "id"]
+# What the ORM would write for an attribute left None: the column's constant default.
+_REPORT_DEFAULTS = {c.key: c.default.arg if c.default is not None and c.default.is_scalar
+                    else None for c in _REPORTS.c if c.key != "id"}
 _PHOTO_KEYS = [c.key for c in _PHOTOS.c if c.key not in ("id", "report_id")]
-_INSERT_REPORT = insert(_REPORTS).returning(_REPORTS.c.id)
-_INSERT_PHOTO = insert(_PHOTOS)
+_INSERT_REPORT = Prepared(insert(_REPORTS).values({key: bindparam(key)
+                                                   for key in _REPORT_DEFAULTS})
+                          .returning(_REPORTS.c.id))
+_INSERT_PHOTO = Prepared(insert(_PHOTOS).values({key: bindparam(key)
+                                                 for key in ("report_id", *_PHOTO_KEYS)}))
 
 
 async def lock_case(session: AsyncSession, case_id: int) -> Case | None:

@@ -221,3 +221,23 @@ def test_a_card_names_each_consenting_reporter_once() -> None:
                           report(2, 6, None, False, "b"), report(4, 7, "王五", True, None)])
     assert found.texts == ["a", "b", "again"]
     assert found.contacts == [(5, "Alice"), (7, "王五")]  # the anonymous one is not there
+
+
+async def test_a_new_report_is_written_with_the_columns_defaults(world) -> None:
+    # A submitted report stays outside the session and goes in by plain INSERTs: what it
+    # leaves unset gets the defaults the ORM would have given.
+    db, ctx = world
+    report = Report(reporter_user_id=7, reporter_chat_id=7, anonymous_id="R7",
+                    category="dust", latitude=BASE[0], longitude=BASE[1], text="扬尘",
+                    grid_id=ctx.router.locate(*BASE).grid.id, submitted_at=T0)
+    report.photos.append(ReportPhoto(file_id="f1", received_at=T0))
+    async with db.transaction() as session:
+        case, merged = await place_report(session, report, T0, ctx)
+    assert not merged and report.id is not None and report not in session
+    async with db.sessions() as session:
+        stored = await session.get(Report, report.id)
+        photo = (await session.execute(select(ReportPhoto).where(
+            ReportPhoto.report_id == report.id))).scalar_one()
+    assert (stored.case_id, stored.channel, stored.allow_contact) == (case.id, "telegram", False)
+    assert stored.submitted_at == T0 and stored.received_at is not None
+    assert (photo.file_id, photo.kind, photo.received_at) == ("f1", "photo", T0)
