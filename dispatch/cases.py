@@ -123,10 +123,12 @@ async def place_report(session: AsyncSession, report: Report, now: datetime,
         # version bump).
         duplicate.report_count += 1
         duplicate.updated_at = now
-        await session.flush()
-        record(session, duplicate, "merged", now, report_id=report.id,
-               anonymous_id=report.anonymous_id)
-        await ctx.notifier.merged(session, duplicate, report)
+        # The count is written with the event by one flush at the end (the notices below
+        # read the case from memory, and the reports, which are written already).
+        with session.no_autoflush:
+            record(session, duplicate, "merged", now, report_id=report.id,
+                   anonymous_id=report.anonymous_id)
+            await ctx.notifier.merged(session, duplicate, report)
         return duplicate, True
     limits = deadlines(now, ctx.sla, ctx.calendar)
     number = await next_case_number(session, to_local(now).date())
