@@ -119,7 +119,7 @@ class OutboxWorker:
             await asyncio.gather(*(self._deliver(row, targets) for row in rows))
         return len(rows)
 
-    async def _deliver(self, row: Any, targets: dict[int, tuple[str, int | None]]) -> None:
+    async def _deliver(self, row: Any, targets: dict[int, outbox.EditTarget]) -> None:
         async with self._slots:
             try:
                 call = await self._params(row, targets)

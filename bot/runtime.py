@@ -32,7 +32,7 @@ from handlers import menus
 from handlers.services import Services
 from nlp import warm_up
 from schedules import bulletins, reminders, sweeper
-from schedules.windows import active_windows
+from schedules.windows import warm as warm_windows
 from storage.db import Database
 from storage.migrate import current_revision, head_revision
 
@@ -114,9 +114,9 @@ class BotRuntime:
         """Check the database, then start receiving updates."""
         await check_database(self.db)
         await asyncio.to_thread(warm_up)  # jieba's dictionary, once, off the event loop
-        # The sensitive windows of these years (lunar dates: about 0.3 s of CPU), before the
-        # first case needs them rather than during its dispatch.
-        await asyncio.to_thread(active_windows, self.services.windows, self.services.clock.now())
+        # The sensitive windows (lunar dates) before the first case needs them rather than
+        # during its dispatch, which held up every chat.
+        await asyncio.to_thread(warm_windows, self.services.windows, self.services.clock.now())
         self.services.catalog = await load_catalog(self.db, self.gap_m)
         application = build_application(self.services)
         self.application = application

@@ -43,6 +43,7 @@ __all__ = [
     "WindowConfigError",
     "WindowRule",
     "active_windows",
+    "warm",
     "default_rules",
     "level_at",
     "load_rules",
@@ -357,6 +358,16 @@ def active_windows(rules: list[WindowRule], moment: datetime) -> list[Window]:
     years = range(max(local.year - 2, MIN_YEAR), min(local.year, MAX_YEAR) + 1)
     candidates = [w for year in years for w in resolve(rules, year)]
     return sorted((w for w in candidates if w.start <= local < w.end), key=lambda w: w.start)
+
+
+def warm(rules: list[WindowRule], moment: datetime) -> None:
+    """Resolve the windows `active_windows` and `upcoming` will look at around `moment`
+    (the two previous years to the next; cached), so that lunar dates, about 0.3 s of CPU,
+    are computed before the first dispatch or reminder needs them, and the first case after
+    New Year does not pay for next year's."""
+    year = to_local(moment).year
+    for each in range(max(year - 2, MIN_YEAR), min(year + 1, MAX_YEAR) + 1):
+        resolve(rules, each)
 
 
 def upcoming(rules: list[WindowRule], moment: datetime, within: timedelta) -> list[Window]:

@@ -210,3 +210,17 @@ def test_window_helpers() -> None:
     assert w.contains(at(2027, 2, 5, 18)) and not w.contains(at(2027, 2, 6, 2))
     assert w.to_dict()["start"] == "2027-02-05T18:00:00+08:00"
     assert w.to_dict()["categories"] == ["burning", "fireworks"]
+
+
+def test_warm_resolves_every_year_a_lookup_around_the_moment_needs() -> None:
+    from schedules.windows import _resolve_rule, warm
+
+    rules = default_rules()
+    new_year = at(2027, 1, 1, 0, 30)
+    _resolve_rule.cache_clear()
+    warm(rules, new_year)
+    computed = _resolve_rule.cache_info().misses
+    assert computed > 0
+    active_windows(rules, new_year)
+    upcoming(rules, new_year, timedelta(days=365))
+    assert _resolve_rule.cache_info().misses == computed  # nothing left to compute
