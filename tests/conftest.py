@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import uuid
 from collections.abc import AsyncIterator
@@ -57,6 +58,45 @@ async def _pg_admin(sql: str) -> None:
         await conn.close()
 
 
+# The databases of a run carry the pid of the test process that made them, so a later run
+# on this machine drops what an interrupted one left behind (a killed run never gets to its
+# DROP DATABASE; CI and every session run on the same server, so leftovers would pile up).
+_RUN_DATABASE = re.compile(r"lantian_(?:tpl|t|e)_(\d+)_[0-9a-f]+")
+_LOCAL_HOSTS = (None, "", "127.0.0.1", "localhost", "::1")
+
+
+def _run_database(kind: str) -> str:
+    return f"lantian_{kind}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+async def _drop_leftovers() -> list[str]:
+    """Drop the run databases of test processes that no longer run (only on a server on
+    this machine, where their pids mean something). Returns their names."""
+    if make_url(PG_URL).host not in _LOCAL_HOSTS:
+        return []
+    conn = await asyncpg.connect(_pg_dsn(), timeout=5)
+    try:
+        names = [row[0] for row in await conn.fetch(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'lantian%'")]
+        stale = [name for name in names if (match := _RUN_DATABASE.fullmatch(name))
+                 and not _alive(int(match.group(1)))]
+        for name in stale:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+    return stale
+
+
 def _pg_unavailable_reason() -> str | None:
     if "pg_reason" not in _state:
         async def probe() -> str | None:
@@ -96,9 +136,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def pg_template() -> str:
     """Name of a PostgreSQL database migrated to head, used as a template per test."""
     _require_pg()
-    name = f"lantian_tpl_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    name = _run_database("tpl")
 
     async def build() -> None:
+        await _drop_leftovers()
         await _pg_admin(f'CREATE DATABASE "{name}"')
         url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
         db = Database(url)
@@ -123,7 +164,7 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         yield f"sqlite+aiosqlite:///{path}"
         return
     template = request.getfixturevalue("pg_template")
-    name = f"lantian_t_{uuid.uuid4().hex[:12]}"
+    name = _run_database("t")
     await _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     try:
         yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
@@ -148,7 +189,7 @@ async def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
         return
     _require_pg()
-    name = f"lantian_e_{uuid.uuid4().hex[:12]}"
+    name = _run_database("e")
     await _pg_admin(f'CREATE DATABASE "{name}"')
     try:
         yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
