@@ -175,16 +175,15 @@ class OutboxWorker:
         method = row.method
         if edit_of is not None:
             target = targets[edit_of]
-            state, message_id = target.state, target.message_id
             method = outbox.edit_method(method, params, target)
-            if state == OutboxState.PENDING:
+            if target.state == OutboxState.PENDING:
                 await self._record_retry(row, "waiting for the message to edit", timedelta(seconds=1),
                                          count=False)
                 return None
-            if message_id is None:
+            if target.message_id is None:
                 await self._record_undeliverable(row, "the message to edit was never delivered")
                 return None
-            params["message_id"] = message_id
+            params["message_id"] = target.message_id
         if upload:
             path = Path(upload["path"])
             content = await asyncio.to_thread(path.read_bytes)

@@ -43,13 +43,13 @@ __all__ = [
     "WindowConfigError",
     "WindowRule",
     "active_windows",
-    "warm",
     "default_rules",
     "level_at",
     "load_rules",
     "parse_date_expr",
     "resolve",
     "upcoming",
+    "warm",
 ]
 
 Level = Literal["normal", "high"]
@@ -350,13 +350,23 @@ def resolve(rules: list[WindowRule], year: int) -> list[Window]:
     return sorted(windows, key=lambda w: (w.start, w.end, w.key))
 
 
+# A window may last a little over a year (lunar end dates): the one containing a moment
+# started this year or in one of the two before it.
+_LOOKBACK_YEARS = 2
+
+
+def _started_years(local: datetime, ahead: int = 0) -> range:
+    """The years whose windows may contain `local` (and `ahead` years after it)."""
+    return range(max(local.year - _LOOKBACK_YEARS, MIN_YEAR),
+                 min(local.year + ahead, MAX_YEAR) + 1)
+
+
 def active_windows(rules: list[WindowRule], moment: datetime) -> list[Window]:
     """Windows containing ``moment`` (naive = local time), looking at the windows that
     started this year or in the two previous years, so a wrapping window is found in
     January (a window may last a little over a year with lunar end dates)."""
     local = to_local(moment)
-    years = range(max(local.year - 2, MIN_YEAR), min(local.year, MAX_YEAR) + 1)
-    candidates = [w for year in years for w in resolve(rules, year)]
+    candidates = [w for year in _started_years(local) for w in resolve(rules, year)]
     return sorted((w for w in candidates if w.start <= local < w.end), key=lambda w: w.start)
 
 
@@ -365,9 +375,8 @@ def warm(rules: list[WindowRule], moment: datetime) -> None:
     (the two previous years to the next; cached), so that lunar dates, about 0.3 s of CPU,
     are computed before the first dispatch or reminder needs them, and the first case after
     New Year does not pay for next year's."""
-    year = to_local(moment).year
-    for each in range(max(year - 2, MIN_YEAR), min(year + 1, MAX_YEAR) + 1):
-        resolve(rules, each)
+    for year in _started_years(to_local(moment), ahead=1):
+        resolve(rules, year)
 
 
 def upcoming(rules: list[WindowRule], moment: datetime, within: timedelta) -> list[Window]:
