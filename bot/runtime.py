@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 # are frozen out of the collector's reach and the young generation collects every 10,000
 # allocations (memory stays flat: it is refcounting that frees nearly everything).
 GC_THRESHOLD = (10_000, 10, 10)
+PYTHON_GC_THRESHOLD = gc.get_threshold()  # Python's own, read before tune_gc can run
 _gc_tuned = False
 
 

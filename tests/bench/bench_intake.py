@@ -14,7 +14,8 @@ the echo benchmark's bot, kept running beside the intake's, echoes ECHO_UPDATES 
 just before each wave, and the ratio printed is the median of the waves' ratios. The
 machine's speed drifts by a fifth within a minute, so an echo measured at the start of
 the run would make the ratio a measure of that drift as much as of the bot. The ratio to
-the run's echo baseline is printed too.
+the run's echo baseline is printed too. The echo rounds keep Python's own collector
+thresholds (bench_echo), although the intake's bot raises them for the whole process.
 """
 
 from __future__ import annotations
