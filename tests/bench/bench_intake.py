@@ -21,17 +21,13 @@ thresholds (bench_echo), although the intake's bot raises them for the whole pro
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from bot.emulator import TgUser
 from storage.db import Database
@@ -40,12 +36,11 @@ from storage.models import Case, Report, ReportPhoto
 from tests.bench.bench_echo import EchoRound, running_echo
 from tests.bench.residents import UPDATES_PER_REPORT, photo_of, report, text_of, town_points
 from tests.e2e.harness import GRIDS, ROSTER, running_bot
+from tests.pgserver import drop_leftovers, temporary_database, unreachable
 
 RESIDENTS = 60
 ECHO_UPDATES = 1_000  # the echo round before each wave (about as long as the wave)
 ROUNDS = 3  # residents come in waves; the median wave is reported (a shared machine is noisy)
-PG_URL = os.environ.get("LANTIAN_TEST_PG_URL",
-                        "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
 
 async def measure(url: str, tmp: Path, residents: int = RESIDENTS, rounds: int = ROUNDS,
@@ -98,32 +93,6 @@ async def measure(url: str, tmp: Path, residents: int = RESIDENTS, rounds: int =
     return rates[len(rates) // 2], stored
 
 
-async def _pg_database() -> str | None:
-    """A fresh PostgreSQL database for the run, or None when the server is unreachable."""
-    url = make_url(PG_URL)
-    name = f"lantian_bench_{uuid.uuid4().hex[:8]}"
-    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        conn = await asyncpg.connect(dsn, timeout=5)
-    except (OSError, asyncpg.PostgresError, TimeoutError):
-        return None
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
-async def _drop_pg(url: str) -> None:
-    parsed = make_url(url)
-    dsn = parsed.set(drivername="postgresql", database=make_url(PG_URL).database)
-    conn = await asyncpg.connect(dsn.render_as_string(hide_password=False), timeout=5)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 def _note(stored: dict[str, Any], rate: float, baseline: float | None) -> str:
     note = (f"{RESIDENTS} residents at once, median of {ROUNDS} waves; {stored['reports']} "
             f"reports, {stored['photos']} photos kept, {stored['cases']} cases; "
@@ -144,15 +113,13 @@ async def run(report_: Any) -> None:
             rate, stored = await measure(url, Path(tmp), echo_round=echo_round)
         report_.add("intake, SQLite: updates/s", rate, "updates/s",
                     _note(stored, rate, report_.baseline))
-        pg = await _pg_database()
-        if pg is None:
-            report_.add("intake, PostgreSQL: updates/s", 0.0, "updates/s",
-                        "server unreachable")
+        reason = await unreachable()
+        if reason:
+            report_.add("intake, PostgreSQL: updates/s", 0.0, "updates/s", reason)
             return
-        try:
+        await drop_leftovers()
+        async with temporary_database("b") as pg:
             with tempfile.TemporaryDirectory(prefix="lantian-bench-") as tmp:
                 rate, stored = await measure(pg, Path(tmp), echo_round=echo_round)
-        finally:
-            await _drop_pg(pg)
         report_.add("intake, PostgreSQL: updates/s", rate, "updates/s",
                     _note(stored, rate, report_.baseline))

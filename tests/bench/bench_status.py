@@ -18,7 +18,6 @@ import shutil
 import sqlite3
 import statistics
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,13 +34,13 @@ from dispatch.figures_scope import scope_for
 from handlers.official_bulletin import compose_bulletin
 from storage.db import Database
 from storage.migrate import upgrade
+from tests.pgserver import drop_leftovers, pg_dsn, temporary_database, unreachable
 
 VERSION = "status-v1"
 CASES = 1_000_000
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 SPAN_DAYS = 365
 CACHE = Path(f"/tmp/lantian-bench-{VERSION}.db")
-PG_URL = os.environ.get("LANTIAN_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 CATEGORIES = ("burning", "burning", "fireworks", "dust", "dust", "other")
 
 
@@ -275,27 +274,19 @@ async def run(report) -> None:
 
 
 async def _postgres(report) -> None:
-    admin = make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"lantian_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        con = await asyncpg.connect(admin, timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
-        print(f"  PostgreSQL unreachable, skipped: {exc}", flush=True)
+    reason = await unreachable()
+    if reason:
+        print(f"  {reason}, skipped", flush=True)
         return
-    try:
-        await con.execute(f'CREATE DATABASE "{name}"')
-        url = make_url(PG_URL).set(database=name)
-        db = Database(url.render_as_string(hide_password=False))
+    await drop_leftovers()
+    async with temporary_database("b") as url:
+        db = Database(url)
         try:
             await upgrade(db)
             started = time.perf_counter()
-            await fill_postgres(url.set(drivername="postgresql")
-                                .render_as_string(hide_password=False))
+            await fill_postgres(pg_dsn(make_url(url).database))
             report.add("generate 1,000,000 cases (PostgreSQL COPY)",
                        time.perf_counter() - started, "s")
             await measure(report, "PostgreSQL", db)
         finally:
             await db.dispose()
-    finally:
-        await con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await con.close()

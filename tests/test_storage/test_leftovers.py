@@ -7,11 +7,12 @@ import sys
 
 import asyncpg
 
-from tests.conftest import _drop_leftovers, _pg_admin, _pg_dsn, _require_pg, _run_database
+from tests.conftest import _require_pg
+from tests.pgserver import drop_database, drop_leftovers, pg_admin, pg_dsn, run_database
 
 
 async def _names() -> set[str]:
-    conn = await asyncpg.connect(_pg_dsn(), timeout=5)
+    conn = await asyncpg.connect(pg_dsn(), timeout=5)
     try:
         return {row[0] for row in await conn.fetch("SELECT datname FROM pg_database")}
     finally:
@@ -22,15 +23,18 @@ async def test_the_databases_of_a_run_that_died_are_dropped_and_live_ones_kept()
     _require_pg()
     finished = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
     await finished.wait()
-    leftover = f"lantian_t_{finished.pid}_0badc0de"
-    live = _run_database("t")  # this process's
-    for name in (leftover, live):
-        await _pg_admin(f'CREATE DATABASE "{name}"')
+    # A test database and a benchmark's, both of a process that has ended.
+    leftovers = [f"lantian_t_{finished.pid}_0badc0de", f"lantian_b_{finished.pid}_0badc0de"]
+    live = run_database("t")  # this process's
+    other = f"lantian_{finished.pid}"  # not a run database: never touched
+    for name in (*leftovers, live, other):
+        await pg_admin(f'CREATE DATABASE "{name}"')
     try:
-        dropped = await _drop_leftovers()
-        assert leftover in dropped and live not in dropped
+        dropped = await drop_leftovers()
+        assert set(leftovers) <= set(dropped)
+        assert live not in dropped and other not in dropped
         names = await _names()
-        assert leftover not in names and live in names
+        assert not set(leftovers) & names and {live, other} <= names
     finally:
-        for name in (leftover, live):
-            await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for name in (*leftovers, live, other):
+            await drop_database(name)
