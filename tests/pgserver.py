@@ -54,7 +54,8 @@ async def unreachable() -> str | None:
     try:
         await pg_admin("SELECT 1")
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        return f"PostgreSQL at {PG_URL} unreachable: {exc}"
+        where = make_url(PG_URL).render_as_string(hide_password=True)
+        return f"PostgreSQL at {where} unreachable: {exc}"
     return None
 
 
@@ -68,14 +69,17 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # someone else's process
+    except (PermissionError, OverflowError):  # someone else's process; not a pid at all
         return True
     return True
 
 
 async def drop_leftovers() -> list[str]:
     """Drop the run databases of processes that no longer run (only on a server on this
-    machine, where their pids mean something). Returns their names."""
+    machine, where their pids mean something). Returns their names.
+
+    This assumes every run on the server shares this machine's process ids: runs in
+    other containers sharing one server would see each other's pids as dead."""
     if make_url(PG_URL).host not in _LOCAL_HOSTS:
         return []
     conn = await asyncpg.connect(pg_dsn(), timeout=5)

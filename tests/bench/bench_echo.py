@@ -5,7 +5,8 @@ settings: sequential update processing, long polling) answers each with ``reply_
 rate is updates/s from the first injection until the last reply reached the emulator. After a
 short warm-up, three rounds run and the median is reported (the machine is shared, so single
 rounds are noisy). A round runs with Python's own garbage-collector thresholds even when a
-bot in the same process has tuned them (bot.runtime.tune_gc): it is the bare bot's rate.
+bot in the same process has raised them (bot.runtime.tune_gc); the objects that bot froze
+at its start stay frozen, which spares the echo's full collections some work.
 """
 
 from __future__ import annotations

@@ -30,8 +30,7 @@ async def test_the_databases_of_a_run_that_died_are_dropped_and_live_ones_kept()
     for name in (*leftovers, live, other):
         await pg_admin(f'CREATE DATABASE "{name}"')
     try:
-        dropped = await drop_leftovers()
-        assert set(leftovers) <= set(dropped)
+        dropped = await drop_leftovers()  # a concurrent run may have dropped some first
         assert live not in dropped and other not in dropped
         names = await _names()
         assert not set(leftovers) & names and {live, other} <= names
