@@ -111,3 +111,12 @@ async def temporary_database(kind: str, template: str | None = None) -> AsyncIte
         yield database_url(name)
     finally:
         await drop_database(name)
+
+
+@asynccontextmanager
+async def bench_database() -> AsyncIterator[str]:
+    """A benchmark's empty database for the block, after dropping what interrupted runs
+    left (a test session does that once, when it makes its template)."""
+    await drop_leftovers()
+    async with temporary_database("b") as url:
+        yield url

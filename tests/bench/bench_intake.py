@@ -36,7 +36,7 @@ from storage.models import Case, Report, ReportPhoto
 from tests.bench.bench_echo import EchoRound, running_echo
 from tests.bench.residents import UPDATES_PER_REPORT, photo_of, report, text_of, town_points
 from tests.e2e.harness import GRIDS, ROSTER, running_bot
-from tests.pgserver import drop_leftovers, temporary_database, unreachable
+from tests.pgserver import bench_database, unreachable
 
 RESIDENTS = 60
 ECHO_UPDATES = 1_000  # the echo round before each wave (about as long as the wave)
@@ -117,8 +117,7 @@ async def run(report_: Any) -> None:
         if reason:
             report_.add("intake, PostgreSQL: updates/s", 0.0, "updates/s", reason)
             return
-        await drop_leftovers()
-        async with temporary_database("b") as pg:
+        async with bench_database() as pg:
             with tempfile.TemporaryDirectory(prefix="lantian-bench-") as tmp:
                 rate, stored = await measure(pg, Path(tmp), echo_round=echo_round)
         report_.add("intake, PostgreSQL: updates/s", rate, "updates/s",

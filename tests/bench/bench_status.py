@@ -34,7 +34,7 @@ from dispatch.figures_scope import scope_for
 from handlers.official_bulletin import compose_bulletin
 from storage.db import Database
 from storage.migrate import upgrade
-from tests.pgserver import drop_leftovers, pg_dsn, temporary_database, unreachable
+from tests.pgserver import bench_database, pg_dsn, unreachable
 
 VERSION = "status-v1"
 CASES = 1_000_000
@@ -278,8 +278,7 @@ async def _postgres(report) -> None:
     if reason:
         print(f"  {reason}, skipped", flush=True)
         return
-    await drop_leftovers()
-    async with temporary_database("b") as url:
+    async with bench_database() as url:
         db = Database(url)
         try:
             await upgrade(db)
