@@ -9,6 +9,7 @@ import signal
 from types import TracebackType
 
 from aiohttp import web
+from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
@@ -64,6 +65,25 @@ def tune_gc() -> None:
     gc.set_threshold(*GC_THRESHOLD)
 
 
+# How long stop() lets a sweep or tick in progress finish its transaction.
+JOB_GRACE_S = 15.0
+
+
+class DrainingExecutor(AsyncIOExecutor):
+    """APScheduler's asyncio executor, plus a way to wait for the runs in progress.
+
+    Its own shutdown cancels them: a reminder tick half-way through its fan-out was rolled
+    back and logged as a crash with a traceback whenever SIGTERM came during a run. stop()
+    pauses the scheduler, drains, and only then shuts it down.
+    """
+
+    async def drain(self) -> None:
+        """Wait for the runs in progress (cancelling this wait leaves them running)."""
+        running = {f for f in self._pending_futures if not f.done()}  # APScheduler 3.11's set
+        if running:
+            await asyncio.wait(running)
+
+
 class NotMigrated(RuntimeError):
     """The database schema is older than the code (or empty)."""
 
@@ -109,7 +129,8 @@ class BotRuntime:
         self.scheduler: AsyncIOScheduler | None = None
         self._web_runner: web.AppRunner | None = None
         self._menus: asyncio.Task[None] | None = None
-        self._job_runs: set[asyncio.Task] = set()
+        self._executor = DrainingExecutor()
+        self.job_grace_s = JOB_GRACE_S
 
     async def start(self) -> None:
         """Check the database, then start receiving updates."""
@@ -149,7 +170,8 @@ class BotRuntime:
             log.exception("could not set the per-chat command menus")
 
     def _build_scheduler(self) -> AsyncIOScheduler:
-        scheduler = AsyncIOScheduler(timezone="Asia/Shanghai")
+        scheduler = AsyncIOScheduler(timezone="Asia/Shanghai",
+                                     executors={"default": self._executor})
         svc = self.services
         scheduler.add_job(sweeper.expire_drafts, "interval", seconds=30, args=[svc],
                           id="expire_drafts", max_instances=1, coalesce=True)
@@ -160,20 +182,7 @@ class BotRuntime:
                           id="escalate_cases", max_instances=1, coalesce=True)
         for jobs in (reminders, bulletins):
             jobs.register_jobs(scheduler, svc)
-        for job in scheduler.get_jobs():  # so stop() can wait for a run in progress
-            job.func = self._tracked(job.func)
         return scheduler
-
-    def _tracked(self, func):
-        async def run(*args, **kwargs):
-            task = asyncio.current_task()
-            self._job_runs.add(task)
-            try:
-                return await func(*args, **kwargs)
-            finally:
-                self._job_runs.discard(task)
-        run.__name__ = getattr(func, "__name__", "job")
-        return run
 
     async def _start_webhook(self, application: Application) -> None:
         web_app = build_webhook_app(application, self.services)
@@ -195,10 +204,17 @@ class BotRuntime:
             except (asyncio.CancelledError, Exception):
                 pass
         if self.scheduler is not None:
+            # No new runs; the ones in progress finish their transaction (the outbox worker
+            # is still running for what they queue); then the scheduler goes.
+            self.scheduler.pause()
+            try:
+                async with asyncio.timeout(self.job_grace_s):
+                    await self._executor.drain()
+            except TimeoutError:
+                log.warning("a scheduled job was still running %g s after the stop signal; "
+                            "it is cancelled and its transaction rolled back", self.job_grace_s)
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
-            if self._job_runs:  # let a sweep or tick in progress finish its transaction
-                await asyncio.wait(set(self._job_runs), timeout=15)
         application = self.application
         if self.worker is not None:
             await self.worker.stop()
