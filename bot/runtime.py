@@ -67,6 +67,7 @@ def tune_gc() -> None:
 
 # How long stop() lets a sweep or tick in progress finish its transaction.
 JOB_GRACE_S = 15.0
+UNWIND_S = 5.0  # and how long a run it then cancels may take to roll back
 
 
 class DrainingExecutor(AsyncIOExecutor):
@@ -74,13 +75,25 @@ class DrainingExecutor(AsyncIOExecutor):
 
     Its own shutdown cancels them: a reminder tick half-way through its fan-out was rolled
     back and logged as a crash with a traceback whenever SIGTERM came during a run. stop()
-    pauses the scheduler, drains, and only then shuts it down.
+    pauses the scheduler, drains, and only then shuts it down. `_pending_futures` is the
+    parent's own record of the runs (APScheduler is pinned; tests/e2e/test_shutdown.py
+    fails if it changes).
     """
+
+    def _running(self) -> set[asyncio.Future]:
+        return {f for f in self._pending_futures if not f.done()}  # APScheduler 3.11's set
 
     async def drain(self) -> None:
         """Wait for the runs in progress (cancelling this wait leaves them running)."""
-        running = {f for f in self._pending_futures if not f.done()}  # APScheduler 3.11's set
-        if running:
+        if running := self._running():
+            await asyncio.wait(running)
+
+    async def cancel_running(self) -> None:
+        """Cancel the runs in progress and wait until they have unwound (their rollback
+        over before the connections close)."""
+        if running := self._running():
+            for future in running:
+                future.cancel()
             await asyncio.wait(running)
 
 
@@ -131,6 +144,7 @@ class BotRuntime:
         self._menus: asyncio.Task[None] | None = None
         self._executor = DrainingExecutor()
         self.job_grace_s = JOB_GRACE_S
+        self._stop_lock = asyncio.Lock()
 
     async def start(self) -> None:
         """Check the database, then start receiving updates."""
@@ -196,29 +210,28 @@ class BotRuntime:
         )
 
     async def stop(self) -> None:
-        """Stop receiving, finish what is in flight, close connections."""
+        """Stop taking work, finish what is in flight, close connections.
+
+        In this order: no new job runs; no new updates, and the handlers in progress finish;
+        the job runs in progress finish their transaction (up to `job_grace_s`); the outbox
+        worker delivers its batch (what handlers and jobs queued); the connections close.
+        The bot's HTTP client lives until the last step, for the worker. Safe to call twice,
+        also at once.
+        """
+        async with self._stop_lock:
+            await self._stop()
+
+    async def _stop(self) -> None:
         if self._menus is not None and not self._menus.done():
             self._menus.cancel()
             try:
                 await self._menus
             except (asyncio.CancelledError, Exception):
                 pass
-        if self.scheduler is not None:
-            # No new runs; the ones in progress finish their transaction (the outbox worker
-            # is still running for what they queue); then the scheduler goes.
-            self.scheduler.pause()
-            try:
-                async with asyncio.timeout(self.job_grace_s):
-                    await self._executor.drain()
-            except TimeoutError:
-                log.warning("a scheduled job was still running %g s after the stop signal; "
-                            "it is cancelled and its transaction rolled back", self.job_grace_s)
-            self.scheduler.shutdown(wait=False)
-            self.scheduler = None
+        scheduler, self.scheduler = self.scheduler, None
+        if scheduler is not None:
+            scheduler.pause()
         application = self.application
-        if self.worker is not None:
-            await self.worker.stop()
-            self.worker = None
         if application is not None:
             if application.updater and application.updater.running:
                 await application.updater.stop()
@@ -229,10 +242,33 @@ class BotRuntime:
                 self._web_runner = None
             if application.running:
                 await application.stop()
+        if scheduler is not None:
+            try:
+                await self._drain_jobs()
+            finally:
+                scheduler.shutdown(wait=False)
+        if self.worker is not None:
+            await self.worker.stop()
+            self.worker = None
+        if application is not None:
             await application.shutdown()
             self.application = None
         if self._own_db:
             await self.db.dispose()
+
+    async def _drain_jobs(self) -> None:
+        try:
+            async with asyncio.timeout(self.job_grace_s):
+                await self._executor.drain()
+        except TimeoutError:
+            log.warning("a scheduled job was still running %g s after the stop signal; it is "
+                        "cancelled, its transaction rolled back (the scheduler's error below "
+                        "shows where it was)", self.job_grace_s)
+            try:
+                async with asyncio.timeout(UNWIND_S):
+                    await self._executor.cancel_running()
+            except TimeoutError:
+                log.error("a cancelled scheduled job did not unwind within %g s", UNWIND_S)
 
     async def __aenter__(self) -> BotRuntime:
         try:

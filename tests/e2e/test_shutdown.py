@@ -39,7 +39,7 @@ async def _stop_while(bot, job) -> tuple[asyncio.Task, asyncio.Event]:
 
 async def test_stop_lets_a_job_in_progress_commit(db_url: str, tmp_path: Path,
                                                   caplog: pytest.LogCaptureFixture) -> None:
-    finished: list[int] = []
+    finished: list[bool] = []
     async with running_bot(db_url, tmp_path, jobs=True) as bot:
         [welcome] = await bot.say(ZHANG, "/start")  # the bot is serving
         assert "蓝天" in welcome["text"]
@@ -53,34 +53,51 @@ async def test_stop_lets_a_job_in_progress_commit(db_url: str, tmp_path: Path,
                 finished.append(True)
 
         stopping, release = await _stop_while(bot, job)
-        assert not stopping.done()  # stop() waits for the run
+        again = asyncio.create_task(bot.runtime.stop())  # e.g. a second signal
+        # While the run finishes, updates are no longer taken; this one waits at Telegram.
+        bot.emulator.send_text(ZHANG, "/help")
+        with pytest.raises(TimeoutError):
+            await bot.reply(ZHANG.id, timeout=0.5)
+        assert not stopping.done() and not again.done()  # stop() waits for the run
         release.set()
-        await asyncio.wait_for(stopping, 30)
-        assert bot.runtime.scheduler is None
+        await asyncio.wait_for(asyncio.gather(stopping, again), 30)
+        assert bot.runtime.scheduler is None and bot.runtime.application is None
         async with bot.db.sessions() as session:
             committed = await session.get(CaseNumberCounter, DAY)
-    assert finished == [True] and committed is not None and committed.last == 2
+        assert finished == [True] and committed is not None and committed.last == 2
+
+        await bot.restart()  # the next start answers what came in during the stop
+        help_screen = await bot.reply(ZHANG.id)
+        assert "/report" in help_screen["text"]
     errors = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert errors == [], [r.getMessage() for r in errors]
 
 
 async def test_stop_cancels_a_job_hanging_past_the_grace(db_url: str, tmp_path: Path,
                                                          caplog: pytest.LogCaptureFixture) -> None:
-    cancelled: list[bool] = []
+    unwound: list[bool] = []
     async with running_bot(db_url, tmp_path, jobs=True) as bot:
         bot.runtime.job_grace_s = 0.2
 
         async def job(release: asyncio.Event) -> None:
             try:
-                await release.wait()  # never set: the run hangs
-            except asyncio.CancelledError:
-                cancelled.append(True)
-                raise
+                async with bot.db.transaction() as session:
+                    session.add(CaseNumberCounter(day=DAY, last=1))
+                    await session.flush()
+                    await release.wait()  # never set: the run hangs
+            finally:
+                unwound.append(True)  # after the transaction's rollback
 
         stopping, _ = await _stop_while(bot, job)
         await asyncio.wait_for(stopping, 30)
-    assert cancelled == [True]
-    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.runtime"
-                and r.levelno == logging.WARNING]
-    assert warnings == ["a scheduled job was still running 0.2 s after the stop signal; "
-                        "it is cancelled and its transaction rolled back"]
+        assert unwound == [True]  # stop() returned only once the run had unwound
+        async with bot.db.sessions() as session:
+            assert await session.get(CaseNumberCounter, DAY) is None  # rolled back
+    ours = [r.getMessage() for r in caplog.records if r.name == "bot.runtime"
+            and r.levelno >= logging.WARNING]
+    assert ours == ["a scheduled job was still running 0.2 s after the stop signal; it is "
+                    "cancelled, its transaction rolled back (the scheduler's error below "
+                    "shows where it was)"]
+    [where] = [r for r in caplog.records if r.name.startswith("apscheduler")
+               and r.levelno >= logging.ERROR]
+    assert where.exc_info is not None and where.exc_info[0] is asyncio.CancelledError
