@@ -1,5 +1,6 @@
 """Stopping the bot while a scheduled job runs: the run finishes its transaction, or, when
-it hangs past the grace period, is cancelled with one clear warning (on both databases)."""
+it hangs past the grace period, is cancelled and rolled back before stop() returns, with our
+warning and the scheduler's traceback of where it hung (on both databases)."""
 
 from __future__ import annotations
 
