@@ -64,6 +64,12 @@ class Router:
         self._indexed = [node for node in nodes if node.id in geometries]
         self._geoms = [geometries[node.id] for node in self._indexed]
         self._position = {node.id: i for i, node in enumerate(self._indexed)}
+        # Rule 1's order, ranked once: the deepest grid first, then the smallest code.
+        ordered = sorted(range(len(self._indexed)),
+                         key=lambda i: (-self._indexed[i].depth, self._indexed[i].code))
+        self._rank = [0] * len(ordered)
+        for rank, i in enumerate(ordered):
+            self._rank[i] = rank
         for geom in self._geoms:
             shapely.prepare(geom)
         self._tree = STRtree(self._geoms)
@@ -138,10 +144,11 @@ class Router:
         if not on_earth or not self._geoms:
             return Route(self.root, "none" if self.root is None else "outside")
         point = Point(longitude, latitude)
-        hits = self._tree.query(point, predicate="covered_by")
+        # For a point, "intersects" is "covered by" (inside or on the edge), and cheaper.
+        hits = self._tree.query(point, predicate="intersects")
         if len(hits):
-            best = min((self._indexed[i] for i in hits), key=lambda n: (-n.depth, n.code))
-            return Route(best, "inside")
+            return Route(self._indexed[min(hits.tolist(), key=self._rank.__getitem__)],
+                         "inside")
         return self._nearest(point, latitude, longitude)
 
     def _nearest(self, point: Point, latitude: float, longitude: float) -> Route:

@@ -6,7 +6,7 @@ import math
 
 from hypothesis import given
 from hypothesis import strategies as st
-from shapely.geometry import box, mapping
+from shapely.geometry import Point, Polygon, box, mapping, shape
 
 from dispatch.routing import Router
 
@@ -77,3 +77,45 @@ def test_no_grids_at_all() -> None:
     empty = Router([], {})
     route = empty.locate(31.4, 109.6)
     assert route.grid is None and route.outside
+
+
+# A community with a courtyard cut out (a hole) and a grid of its own in the courtyard.
+HOLED = [
+    *ROWS,
+    (6, "d", "丁社区", "community", 1, -6,
+     mapping(Polygon([(3, 0), (4, 0), (4, 1), (3, 1)],
+                     [[(3.4, 0.4), (3.6, 0.4), (3.6, 0.6), (3.4, 0.6)]]))),
+    (7, "d-9", "丁九网格", "grid", 6, -7, mapping(box(3.45, 0.45, 3.55, 0.55))),
+]
+
+
+def test_holes_corners_and_edges_of_holes() -> None:
+    r = Router.from_rows(HOLED, gap_m=0)
+    assert r.locate(0.5, 3.42).how == "outside"  # in the courtyard, in no grid
+    assert r.locate(0.5, 3.5).grid.code == "d-9"  # the courtyard's own grid
+    assert r.locate(0.4, 3.5).grid.code == "d"  # on the courtyard's edge: still inside d
+    assert r.locate(1.0, 1.0).grid.code == "a"  # the corner a, b and the street share
+    assert r.locate(0.0, 0.0).grid.code == "a-1"  # a corner of a-1, a and the street
+
+
+def _rule_one(rows: list, latitude: float, longitude: float) -> str | None:
+    """Rule 1 written out the slow way: every polygon that covers the point, deepest and
+    then smallest code first."""
+    depth = {"street": 1, "community": 2, "grid": 3}
+    point = Point(longitude, latitude)
+    covering = [(-depth[level], code) for _id, code, _n, level, _p, _c, geometry in rows
+                if shape(geometry).covers(point)]
+    return min(covering)[1] if covering else None
+
+
+@given(st.sampled_from([0.0, 0.4, 0.45, 0.5, 0.55, 0.6, 0.9, 1.0])
+       | st.floats(-0.2, 1.2, allow_nan=False),
+       st.sampled_from([0.0, 0.5, 1.0, 2.0, 2.001, 2.5, 3.0, 3.4, 3.45, 3.5, 4.0])
+       | st.floats(-0.2, 4.2, allow_nan=False))
+def test_inside_matches_the_rule_written_out(latitude: float, longitude: float) -> None:
+    route = Router.from_rows(HOLED, gap_m=0).locate(latitude, longitude)
+    expected = _rule_one(HOLED, latitude, longitude)
+    if expected is None:
+        assert route.how == "outside"
+    else:
+        assert (route.how, route.grid.code) == ("inside", expected)
