@@ -454,6 +454,29 @@ async def test_a_late_answer_to_a_press_does_not_hide_the_result(db_url: str,
         assert len(await reports_of(bot, ZHANG.id)) == 1
 
 
+async def test_submit_tapped_twice_files_one_report(db_url: str, tmp_path: Path) -> None:
+    # A slow network on New Year's Eve: the resident taps 提交 again before the first tap
+    # is answered. Both taps reach the bot; one report is filed, the other tap is told so.
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_text(ZHANG, "/start g_wx-by-fy")
+        await bot.reply(ZHANG.id)
+        bot.emulator.send_text(ZHANG, "有人放烟花")
+        confirm = await bot.reply(ZHANG.id)
+        await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "fireworks" in d))
+        summary = await bot.question(ZHANG.id)
+        data = next(d for d in button_data(summary) if d.endswith(":submit"))
+        taps = [bot.emulator.press_button(ZHANG, summary, data) for _ in range(2)]
+        for tap in taps:
+            await bot.emulator.wait_for_answer(tap["callback_query"]["id"])
+        [receipt] = await bot.edits(ZHANG.id, predicate=lambda m: "编号" in m.get("text", ""))
+        assert "编号 20261123-0001" in receipt["text"]
+        first, second = (bot.answers(tap)[0] for tap in taps)
+        assert "已提交" in first["text"] and not first.get("show_alert")
+        assert second["show_alert"] and "已提交、取消或过期" in second["text"]
+        assert len(await reports_of(bot, ZHANG.id)) == 1
+        assert await draft_of(bot, ZHANG.id) is None
+
+
 async def _summary(bot, user, grid: str, text: str) -> dict:
     """Location, text and the guessed category: the summary of a complete draft."""
     bot.emulator.send_location(user, *await point_in(bot.db, grid))
