@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -80,12 +81,24 @@ def choose_category(draft: dict[str, Any], category: str) -> None:
 
 
 def set_location(draft: dict[str, Any], latitude: float, longitude: float, source: str,
-                 grid_code: str | None, outside: bool, address: str | None = None) -> None:
-    """A point (GPS, venue): its grid is known exactly, no confirmation needed."""
+                 grid_code: str | None, outside: bool, address: str | None = None,
+                 related: Callable[[str, str], bool] | None = None) -> None:
+    """A point (GPS, venue): its grid is known exactly, no confirmation needed.
+
+    The place description goes with the point: a venue brings its own. One given earlier
+    (a venue, or a place named in text) stays only when it names the same area as the new
+    point, that is when `related(earlier grid, new grid)` (one of them contains the other):
+    "白马小区3栋" stays beside a point in 白马第一网格, but a market in 丰益 or a text naming
+    墨斗社区 must not travel to the patrol of a point in 白马."""
+    earlier = draft.get("grid_code")
+    same_area = (not outside and related is not None and earlier is not None
+                 and grid_code is not None and related(earlier, grid_code))
     draft.update(latitude=latitude, longitude=longitude, location_source=source,
                  grid_code=grid_code, grid_confirmed=True, outside=outside)
     if address:
         draft["address_text"] = address
+    elif not same_area:
+        draft["address_text"] = None
 
 
 def propose_place(draft: dict[str, Any], place: str | None, grid_code: str) -> None:
@@ -119,6 +132,18 @@ def yes_or_no(text: str) -> bool | None:
     text says something else (then it is a description like any other)."""
     word = text.strip(_ANSWER_PUNCTUATION).lower()
     return True if word in _YES else False if word in _NO else None
+
+
+# Words that are meant as a button press, typed instead: never part of a description.
+_CONTROL_WORDS = frozenset({
+    "提交", "确认", "确定", "发送", "提交举报", "确认提交", "完成", "好了",
+    "取消", "不要了", "算了", "不报了", "撤销", "修改", "更改", "编辑", "改",
+    "submit", "send", "confirm", "done", "cancel", "stop", "edit", "change"})
+
+
+def control_word(text: str) -> bool:
+    """The text is only a word like "提交", "取消" or "修改" (what the buttons do)."""
+    return text.strip(_ANSWER_PUNCTUATION).lower() in _CONTROL_WORDS
 
 
 def confident_guess(draft: dict[str, Any]) -> str | None:

@@ -111,6 +111,13 @@ class Router:
                 chain.append(node)
         return chain
 
+    def related(self, code: str, other: str) -> bool:
+        """The two grids are the same, or one of them contains the other."""
+        a, b = self.by_code(code), self.by_code(other)
+        if a is None or b is None:
+            return False
+        return a.id == b.id or a in self.ancestors(b.id) or b in self.ancestors(a.id)
+
     def children(self, grid_id: int) -> list[GridNode]:
         """Direct children, by code."""
         return sorted((n for n in self._nodes.values() if n.parent_id == grid_id),

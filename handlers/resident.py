@@ -188,8 +188,10 @@ async def take_message(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: T
 
 # ----------------------------------------------------------------------------- commands
 async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/report: start a report, or offer to continue the unfinished one."""
+    """/report: start a report, or offer to continue the unfinished one. Words after the
+    command ("/report 菜市场后面有人烧垃圾") are the description of the new report."""
     tn = await turn(update, context)
+    words = _after_command(tn.message.text or "")
     async with tn.svc.db.transaction() as session:
         draft, data, expired = await load(session, tn)
         if draft is not None and not intake.is_empty(data):
@@ -198,10 +200,23 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                 render.button(t(tn.lang, "intake.resume"), to, "resume"),
                 render.button(t(tn.lang, "intake.restart"), to, "restart")]])
             text = t(tn.lang, "intake.unfinished")
+            if words:  # not taken: it is unclear which report they belong to
+                text += "\n" + t(tn.lang, "intake.unfinished_words")
+        elif words and intake.meaningful_text(words):
+            draft = None  # the words start the report (below, as a text would)
         else:
             draft = await save(session, tn, draft, data)
             markup, text = render.location_keyboard(tn.lang), t(tn.lang, "intake.begin")
+    if draft is None:
+        await take_text(update, context, tn, words, start=True, expired=expired)
+        return
     await tn.message.reply_text(_after(tn, expired, text), reply_markup=markup)
+
+
+def _after_command(text: str) -> str:
+    """What follows the command word of a message ("/report@bot 有人烧秸秆" → "有人烧秸秆")."""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 and parts[0].startswith("/") else ""
 
 
 async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -262,21 +277,34 @@ async def my_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A free text: a description, a place, or the start of a tip."""
     tn = await turn(update, context)
-    text = tn.message.text or ""
+    await take_text(update, context, tn, tn.message.text or "")
+
+
+async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn, text: str,
+                    *, start: bool = False, expired: bool = False) -> None:
+    """Apply a text to the sender's draft. `start`: the resident asked for a report
+    (/report with words), so a draft begins even when the text does not read like a tip;
+    `expired`: their previous draft was just dropped as expired (say so)."""
     limit = tn.svc.intake.max_text_chars
     meaningful = intake.meaningful_text(text)
     analysis = analyze(text[: limit * 2], tn.svc.catalog.gazetteer) if meaningful else None
+    was_expired = expired
 
     async def apply(session, draft, data, expired) -> Talk:
+        expired = expired or was_expired
         answer = intake.yes_or_no(text)
         asked = intake.next_question(data)
         if draft is not None and answer is not None and intake.take_answer(data, answer):
             draft = await save(session, tn, draft, data)  # "是白马社区吗?" "是"
             hint = t(tn.lang, "intake.use_buttons") if asked == "summary" else None
             return reply(tn, *next_question(tn, draft, data, hint))
+        if draft is not None and intake.control_word(text):  # "提交" typed, not pressed
+            hint = t(tn.lang, "intake.use_buttons") if asked == "summary" else \
+                t(tn.lang, "intake.typed_command", word=text.strip())
+            return reply(tn, *next_question(tn, draft, data, hint))
         if analysis is None:
             return reply(tn, _after(tn, expired, t(tn.lang, "intake.emoji_only")))
-        if draft is None and not (analysis.is_tip or analysis.grids):
+        if draft is None and not (start or analysis.is_tip or analysis.grids):
             # small talk: no draft is started
             return reply(tn, _after(tn, expired, t(tn.lang, "fallback.private")))
         cut = intake.add_text(data, text, limit)
@@ -317,7 +345,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         address = f"{venue.title} {venue.address}".strip() if venue else None
         intake.set_location(data, location.latitude, location.longitude,
                             "venue" if venue else "gps", route.grid.code if route.grid else None,
-                            route.outside, address)
+                            route.outside, address, tn.svc.catalog.router.related)
         draft = await save(session, tn, draft, data)
         if route.outside:
             ack = t(tn.lang, "intake.location_outside",

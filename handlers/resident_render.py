@@ -68,8 +68,9 @@ def question(lang: str, draft_id: int, data: dict[str, Any], step: str,
         return text, InlineKeyboardMarkup(rows)
     if step == "place_confirm":
         name = grid_name(catalog, data.get("grid_code")) or data.get("grid_code")
-        place = data.get("address_text") or name
-        return (t(lang, "intake.confirm_place", place=place, grid=name),
+        place = data.get("address_text")
+        key = "intake.confirm_place" if place and place != name else "intake.confirm_area"
+        return (t(lang, key, place=place, grid=name),
                 InlineKeyboardMarkup([[button(t(lang, "intake.place_yes"), to, "place:yes"),
                                        button(t(lang, "intake.place_no"), to, "place:no")]]))
     if step == "location":
@@ -82,7 +83,8 @@ def where(lang: str, data: dict[str, Any], catalog: GridCatalog) -> str:
     name = grid_name(catalog, data.get("grid_code"))
     if data.get("outside"):
         return t(lang, "intake.where_outside", desk=name or t(lang, "intake.duty_desk"))
-    parts = [p for p in (data.get("address_text"), name) if p]
+    address = data.get("address_text")
+    parts = [p for p in (address if address != name else None, name) if p]
     if data.get("latitude") is not None:
         parts.append(f"📍{data['latitude']:.5f}, {data['longitude']:.5f}")
     return " · ".join(parts) if parts else t(lang, "intake.where_unknown")
@@ -126,12 +128,18 @@ def submitted(lang: str, case: Case, data: dict[str, Any], catalog: GridCatalog,
               merged: bool = False) -> str:
     """The receipt: the case number, what happens next, and what was reported."""
     grid = catalog.router.get(case.grid_id)
-    key = "intake.submitted_merged" if merged else "intake.submitted"
-    deadline = f"{to_local(case.on_site_deadline):%H:%M}" if case.on_site_deadline else "—"
-    text = t(lang, key, number=case.number, deadline=deadline,
-             grid=grid.name if grid else t(lang, "intake.duty_desk"))
-    if data.get("outside"):
-        text += "\n" + t(lang, "intake.submitted_outside")
+    name = grid.name if grid else t(lang, "intake.duty_desk")
+    if merged:
+        text = t(lang, "intake.submitted_merged", number=case.number, grid=name)
+    elif data.get("outside") or grid is None or grid.level != "grid":
+        # No grid's patrol on duty is promised: the place is outside every grid, or known
+        # only as a community or street (a place named so, or a point between its grids).
+        reason = t(lang, "intake.desk_area", grid=name) if grid is not None and not \
+            data.get("outside") else t(lang, "intake.desk_outside")
+        text = t(lang, "intake.submitted_desk", number=case.number, reason=reason)
+    else:
+        deadline = f"{to_local(case.on_site_deadline):%H:%M}" if case.on_site_deadline else "—"
+        text = t(lang, "intake.submitted", number=case.number, deadline=deadline, grid=name)
     return f"{text}\n\n{details(lang, data, catalog)}"
 
 

@@ -123,8 +123,8 @@ async def test_a_storm_of_duplicates_reaches_the_patrol_chat_as_one_count_and_on
         bot.runtime.worker.start()
         await bot.outbox_idle()
         counts = await bot.replies(chat_id, predicate=lambda m: "➕" in (m.get("text") or ""))
-        assert "6 人举报" in counts[0]["text"]
-        edited = await card_edit(bot, "wx-by-bm-01", "举报人数：6")
+        assert "6 条举报" in counts[0]["text"]
+        edited = await card_edit(bot, "wx-by-bm-01", "举报次数：6")
         assert edited["message_id"] == card["message_id"]
         # Exactly those two calls reached the chat after the storm.
         assert len(bot.emulator.sent(chat_id)) - before == 2
@@ -141,7 +141,7 @@ async def test_duplicates_merge_and_every_reporter_hears_the_outcome(db_url: str
         assert "并入工单 20261123-0001" in second["text"] and "20261123-0001" in first["text"]
         plus_one = await bot.reply(bot.chats["wx-by-bm-01"].id,
                                    predicate=lambda m: "➕" in (m.get("text") or ""))
-        assert "2 人举报" in plus_one["text"]
+        assert "2 条举报" in plus_one["text"]
         case = await case_of(bot)
         assert case.report_count == 2
         bot.emulator.press_button(DAY_PATROL, card, cs(card, "ack"))

@@ -632,3 +632,129 @@ async def test_pictures_sent_as_files_with_odd_types_are_kept(db_url: str,
         draft = await draft_of(bot, ZHANG.id)
         assert [p["mime"] for p in draft.data["photos"]] == ["image/jpeg", "image/png"]
         assert draft.data["photos"][1]["path"].endswith(".png")
+
+
+async def test_a_new_point_elsewhere_drops_the_earlier_place(db_url: str,
+                                                             tmp_path: Path) -> None:
+    # A venue in 丰益, then the resident's own location in 白马: the market must not travel
+    # to 白马's patrol. A place named in 白马 stays beside a point in 白马.
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_venue(ZHANG, *await point_in(bot.db, "wx-by-fy"), "丰益农贸市场",
+                                "柏杨街道丰益路")
+        await bot.reply(ZHANG.id)
+        bot.emulator.send_location(ZHANG, *await point_in(bot.db, "wx-by-bm-01"))
+        await bot.reply(ZHANG.id)
+        bot.emulator.send_text(ZHANG, "有人在烧垃圾")
+        confirm = await bot.reply(ZHANG.id)
+        await bot.press(ZHANG, confirm, button_data(confirm)[0])
+        summary = await bot.question(ZHANG.id)
+        assert "丰益" not in summary["text"] and "白马第一网格" in summary["text"]
+        await submit(bot, ZHANG, summary)
+        [(report, case)] = await reports_of(bot, ZHANG.id)
+        assert report.address_text is None and case.address_text is None
+
+        bot.emulator.send_text(ALICE, "白马小区3栋楼下有人烧垃圾")
+        await bot.reply(ALICE.id)  # "the place 白马小区3栋: is it in 白马社区?"
+        bot.emulator.send_location(ALICE, *await point_in(bot.db, "wx-by-bm-01"))
+        await bot.reply(ALICE.id)
+        assert (await draft_of(bot, ALICE.id)).data["address_text"] == "白马小区3栋"
+
+
+async def test_report_with_words_starts_the_report_with_them(db_url: str,
+                                                             tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        [question] = await bot.say(ZHANG, "/report 白马社区菜市场后面有人烧垃圾")
+        assert "白马社区" in question["text"] and "place:yes" in " ".join(button_data(question))
+        assert (await draft_of(bot, ZHANG.id)).data["text"] == "白马社区菜市场后面有人烧垃圾"
+        # With a report under way the words are not guessed into either: the offer says so.
+        [offer] = await bot.say(ZHANG, "/report 又有人放烟花")
+        assert "继续填写" in "".join(buttons(offer)) and "再发一次" in offer["text"]
+        assert (await draft_of(bot, ZHANG.id)).data["text"] == "白马社区菜市场后面有人烧垃圾"
+
+
+@pytest.mark.parametrize(("user", "word", "hint"), [
+    (ZHANG, "提交", "请点下方按钮"), (ZHANG, "取消！", "请点下方按钮"),
+    (ALICE, "submit", "Please use the buttons")])
+async def test_words_meant_as_buttons_are_not_a_description(db_url: str, tmp_path: Path,
+                                                            user, word: str, hint: str) -> None:
+    async with town(db_url, tmp_path) as bot:
+        await _summary(bot, user, "wx-by-bm-01", "有人在烧秸秆")
+        [answer] = await bot.say(user, word)
+        assert hint in answer["text"] and buttons(answer)  # the summary, asked again
+        assert (await draft_of(bot, user.id)).data["text"] == "有人在烧秸秆"
+        await bot.say(user, "/cancel")
+        bot.emulator.send_location(user, *await point_in(bot.db, "wx-by-bm-01"))
+        await bot.reply(user.id)  # which category?
+        [answer] = await bot.say(user, word)
+        assert "/cancel" in answer["text"] and buttons(answer)
+        assert (await draft_of(bot, user.id)).data["text"] is None
+
+
+@pytest.mark.parametrize(("user", "said", "not_said"), [
+    (ZHANG, "不在我们划定的网格内，已转值班台", "当班网格员"),
+    (ALICE, "outside our grids, so it went to the duty desk", "patrol on duty")])
+async def test_a_report_outside_the_grids_promises_no_patrol(db_url: str, tmp_path: Path,
+                                                             user, said: str,
+                                                             not_said: str) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_venue(user, 39.9087, 116.3975, "天安门", "北京市东城区")
+        await bot.reply(user.id)
+        bot.emulator.send_text(user, "有人放鞭炮")
+        confirm = await bot.reply(user.id)
+        await bot.press(user, confirm, button_data(confirm)[0])
+        receipt = await submit(bot, user, await bot.question(user.id))
+        assert said in receipt["text"] and not_said not in receipt["text"]
+        assert len(await reports_of(bot, user.id)) == 1
+
+
+async def test_an_album_in_a_flood_counts_as_one_message(db_url: str, tmp_path: Path) -> None:
+    # Two albums of ten pictures, the location and a sentence: four things a person did,
+    # within a limit of five messages. Nothing is dropped; extra pictures are declined.
+    sections = {"intake": {"flood_messages": 5, "flood_window": "60s"}}
+    async with running_bot(db_url, tmp_path, start=START, grids=GRIDS, roster=ROSTER,
+                           sections=sections) as bot:
+        for album in ("a1", "a2"):
+            for _ in range(10):
+                bot.emulator.send_photo(ZHANG, media_group_id=album)
+        bot.emulator.send_location(ZHANG, *await point_in(bot.db, "wx-by-bm-01"))
+        bot.emulator.send_text(ZHANG, "有人在烧秸秆")
+        for _ in range(100):  # until the sentence is in (or five seconds have passed)
+            row = await draft_of(bot, ZHANG.id)
+            draft = row.data if row is not None else {}
+            if draft.get("text"):
+                break
+            await asyncio.sleep(0.05)
+        assert draft["latitude"] is not None and draft["text"] == "有人在烧秸秆"
+        assert len(draft["photos"]) == 5
+        assert not any("太快" in (m.get("text") or "") for m in bot.emulator.sent(ZHANG.id))
+
+
+async def test_the_expiry_note_speaks_the_language_chosen_since(db_url: str,
+                                                                tmp_path: Path) -> None:
+    from schedules.sweeper import expire_drafts
+
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_photo(ZHANG)
+        await bot.reply(ZHANG.id)
+        [chooser] = await bot.say(ZHANG, "/lang")
+        await bot.press(ZHANG, chooser, "lang:en")
+        bot.clock.advance(timedelta(hours=2, minutes=1))
+        assert await expire_drafts(bot.svc) == 1
+        note = await bot.reply(ZHANG.id, predicate=lambda m: "draft" in m.get("text", "")
+                               or "草稿" in m.get("text", ""))
+        assert "draft" in note["text"] and "草稿" not in note["text"]
+
+
+async def test_a_place_known_only_as_a_community_or_street(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        [question] = await bot.say(ZHANG, "白马社区有人烧垃圾")
+        assert question["text"].endswith("您说的地点是在白马社区吗？")  # not "「白马社区」…白马社区"
+        await bot.press_action(ZHANG, question, "place:yes")
+        confirm = await bot.question(ZHANG.id)
+        await bot.press(ZHANG, confirm, button_data(confirm)[0])
+        summary = await bot.question(ZHANG.id)
+        assert "地点：白马社区\n" in summary["text"]  # named once
+        receipt = await submit(bot, ZHANG, summary)
+        # No grid's patrol is promised for a place known only as a community.
+        assert "该地点属于白马社区，但不在具体网格内，已转值班台" in receipt["text"]
+        assert "当班网格员" not in receipt["text"]

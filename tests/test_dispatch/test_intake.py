@@ -81,3 +81,49 @@ def test_only_what_the_resident_gave_makes_a_report_unfinished() -> None:
     assert not intake.has_content(draft)
     intake.add_text(draft, "有人放鞭炮")
     assert intake.has_content(draft)
+
+
+def _related(code: str, other: str) -> bool:
+    """A district's lineage, as Router.related answers it."""
+    lineage = {"wx-by-bm-01": {"wx-by-bm", "wx-by", "wx"}, "wx-by-bm": {"wx-by", "wx"},
+               "wx-by-md": {"wx-by", "wx"}, "wx-by-fy": {"wx-by", "wx"}}
+    return code == other or other in lineage.get(code, ()) or code in lineage.get(other, ())
+
+
+def test_a_new_point_keeps_only_a_place_description_of_the_same_area() -> None:
+    named_here = intake.new_draft(NOW)
+    intake.propose_place(named_here, "白马小区3栋", "wx-by-bm")  # a place in 白马社区, named
+    intake.confirm_place(named_here, True)
+    intake.set_location(named_here, 31.4, 109.6, "gps", "wx-by-bm-01", False, None, _related)
+    assert named_here["address_text"] == "白马小区3栋"  # 白马第一网格 is in 白马社区
+
+    named_elsewhere = intake.new_draft(NOW)
+    intake.propose_place(named_elsewhere, "墨斗社区", "wx-by-md")
+    intake.set_location(named_elsewhere, 31.4, 109.6, "gps", "wx-by-bm-01", False, None,
+                        _related)
+    assert named_elsewhere["address_text"] is None and named_elsewhere["grid_confirmed"]
+
+    venue = intake.new_draft(NOW)
+    intake.set_location(venue, 31.3, 109.5, "venue", "wx-by-fy", False, "丰益农贸市场",
+                        _related)
+    intake.set_location(venue, 31.4, 109.6, "gps", "wx-by-bm-01", False, None, _related)
+    assert venue["address_text"] is None  # the market is not where the point is
+    intake.set_location(venue, 31.41, 109.61, "venue", "wx-by-bm-01", False, "白马菜市场",
+                        _related)
+    assert venue["address_text"] == "白马菜市场"  # a venue brings its own description
+
+    far = intake.new_draft(NOW)
+    intake.propose_place(far, "白马小区", "wx-by-bm")
+    intake.set_location(far, 39.9, 116.4, "gps", "wx", True, None, _related)
+    assert far["address_text"] is None  # outside every grid: the name is not that place
+    unknown = intake.new_draft(NOW)
+    intake.propose_place(unknown, "白马小区", "wx-by-bm")
+    intake.set_location(unknown, 31.4, 109.6, "gps", "wx-by-bm-01", False, None)
+    assert unknown["address_text"] is None  # nothing to tell: not kept
+
+
+def test_words_meant_as_buttons() -> None:
+    for text in ("提交", "确认！", " 取消 ", "不要了", "修改", "Submit", "cancel."):
+        assert intake.control_word(text), text
+    for text in ("提交了吗", "有人烧垃圾", "取消订单的人在烧纸", "", "是"):
+        assert not intake.control_word(text), text

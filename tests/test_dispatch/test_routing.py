@@ -128,3 +128,11 @@ def test_inside_matches_the_rule_written_out(latitude: float, longitude: float) 
         assert route.how == "outside"
     else:
         assert (route.how, route.grid.code) == ("inside", expected)
+
+
+def test_related_grids_contain_one_another() -> None:
+    r = Router.from_rows(HOLED)
+    assert r.related("a-1", "a") and r.related("a", "a-1") and r.related("a-1", "street")
+    assert r.related("a", "a")
+    assert not r.related("a-1", "b") and not r.related("a", "b")
+    assert not r.related("a", "nowhere") and not r.related("nowhere", "nowhere")
