@@ -77,6 +77,19 @@ async def test_language_switch_is_remembered(db_url: str, tmp_path: Path) -> Non
         assert "What Lantian can do" in help_en["text"]
 
 
+async def test_lang_with_a_language_named_switches_at_once(db_url: str,
+                                                          tmp_path: Path) -> None:
+    async with running_bot(db_url, tmp_path) as bot:
+        [done] = await bot.say(ZHANG, "/lang English")
+        assert done["text"] == "Language set to English." and not done.get("reply_markup")
+        [help_en] = await bot.say(ZHANG, "/help")
+        assert "What Lantian can do" in help_en["text"]
+        [back] = await bot.say(ZHANG, "/lang 中文")
+        assert back["text"] == "已切换为中文。"
+        [menu] = await bot.say(ZHANG, "/lang klingon")  # not a language we speak: the buttons
+        assert "Choose your language" in menu["text"] and menu.get("reply_markup")
+
+
 async def test_being_added_to_a_group_tells_its_id_and_start_there_explains(
         db_url: str, tmp_path: Path) -> None:
     group = TgChat(-100600, "supergroup", "新建巡查群")
