@@ -230,6 +230,11 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await subscribe_via_link(update, context, payload[2:])
         return
     if not payload.startswith("g_"):
+        async with tn.svc.db.sessions() as session:
+            draft = await get_draft(session, tn.resident.user_id)
+        if draft is not None and draft.expires_at > tn.svc.clock.now() \
+                and intake.has_content(draft.data):
+            welcome += "\n\n" + t(tn.lang, "intake.start_unfinished")
         await tn.message.reply_text(welcome)
         return
     grid = tn.svc.catalog.router.by_code(payload[2:])

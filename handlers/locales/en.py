@@ -134,6 +134,7 @@ MESSAGES: dict[str, str] = {
     'intake.cancelled': 'Report cancelled. Send /report whenever you need.',
     'intake.nothing': 'You have no report in progress. Send /report to start one.',
     'intake.unfinished': 'You have a report that is not submitted yet. Continue it or start again?',
+    'intake.start_unfinished': '📝 You have a report that is not submitted yet: just go on sending photos, your location or text, or send /report to continue it or start again.',
     'intake.unfinished_words': '(The words after /report are not noted yet: please send them again after choosing.)',
     'intake.resume': 'Continue',
     'intake.restart': 'Start again',

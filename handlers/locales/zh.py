@@ -129,6 +129,7 @@ MESSAGES: dict[str, str] = {
     'intake.cancelled': '已取消这份举报。需要时随时发送 /report。',
     'intake.nothing': '您现在没有正在填写的举报。发送 /report 开始。',
     'intake.unfinished': '您还有一份未提交的举报。继续填写，还是重新开始？',
+    'intake.start_unfinished': '📝 您还有一份未提交的举报：接着发照片、位置或文字即可，发送 /report 可以选择继续或重新开始。',
     'intake.unfinished_words': '（/report 后面写的文字还没有记下：选好后请再发一次。）',
     'intake.resume': '继续填写',
     'intake.restart': '重新开始',

@@ -758,3 +758,17 @@ async def test_a_place_known_only_as_a_community_or_street(db_url: str, tmp_path
         # No grid's patrol is promised for a place known only as a community.
         assert "该地点属于白马社区，但不在具体网格内，已转值班台" in receipt["text"]
         assert "当班网格员" not in receipt["text"]
+
+
+async def test_start_during_a_report_mentions_it(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        [welcome] = await bot.say(ALICE, "/start")
+        assert "not submitted yet" not in welcome["text"]
+        bot.emulator.send_photo(ALICE)
+        await bot.reply(ALICE.id)
+        [welcome] = await bot.say(ALICE, "/start")
+        assert "not submitted yet" in welcome["text"] and "/report" in welcome["text"]
+        assert len((await draft_of(bot, ALICE.id)).data["photos"]) == 1
+        bot.clock.advance(timedelta(hours=3))  # expired: nothing is under way any more
+        [welcome] = await bot.say(ALICE, "/start")
+        assert "not submitted yet" not in welcome["text"]
