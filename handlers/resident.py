@@ -447,8 +447,13 @@ async def _add_photo(session, tn: Turn, draft: DraftRow | None, data: dict[str, 
         draft = await save(session, tn, draft, data)
     if album_seen and added:
         return _silent  # one answer per album, given for its first photo
-    taken = t(tn.lang, "intake.photo_ok", count=len(data["photos"]),
-              limit=tn.svc.intake.max_photos) if added else t(tn.lang, "intake.photo_duplicate")
+    if not added:
+        taken = t(tn.lang, "intake.photo_duplicate")
+    elif album:  # answered for its first picture, while the others are still arriving
+        taken = t(tn.lang, "intake.album_ok", limit=tn.svc.intake.max_photos)
+    else:
+        taken = t(tn.lang, "intake.photo_ok", count=len(data["photos"]),
+                  limit=tn.svc.intake.max_photos)
     truncated = t(tn.lang, "intake.text_truncated",
                   limit=tn.svc.intake.max_text_chars) if cut else None
     return reply(tn, *next_question(tn, draft, data, _with_notes(tn, expired, taken, truncated)))

@@ -200,11 +200,11 @@ async def test_album_answers_once_and_caps_photos(db_url: str, tmp_path: Path) -
         for _ in range(3):
             bot.emulator.send_photo(ZHANG, media_group_id="album-1")
         first = await bot.reply(ZHANG.id)
-        assert "照片已收到（1/5）" in first["text"]
+        assert "相册的照片已收到" in first["text"] and "（1/5）" not in first["text"]
         for _ in range(4):
             bot.emulator.send_photo(ZHANG, media_group_id="album-2")
         second = await bot.reply(ZHANG.id)
-        assert "照片已收到（4/5）" in second["text"]
+        assert "相册的照片已收到" in second["text"]
         capped = await bot.reply(ZHANG.id)
         assert "最多 5 张" in capped["text"]
         draft = await draft_of(bot, ZHANG.id)
