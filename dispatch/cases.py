@@ -211,6 +211,13 @@ def patrol_chat_of(router: Router, grid_id: int | None) -> tuple[GridNode | None
     return node, None
 
 
+def to_duty_desk(router: Router, grid_id: int | None) -> bool:
+    """The case goes to the top-level duty desk: no grid below the top has a patrol chat
+    for it (a point outside every grid, or a place known only as a street without one)."""
+    target, _chat = patrol_chat_of(router, grid_id)
+    return target is None or target.parent_id is None
+
+
 async def reports_of(session: AsyncSession, case_id: int) -> list[Report]:
     """The reports of a case, oldest first."""
     rows = await session.execute(select(Report).where(Report.case_id == case_id)

@@ -90,7 +90,7 @@ def set_location(draft: dict[str, Any], latitude: float, longitude: float, sourc
     point, that is when `related(earlier grid, new grid)` (one of them contains the other):
     "白马小区3栋" stays beside a point in 白马第一网格, but a market in 丰益 or a text naming
     墨斗社区 must not travel to the patrol of a point in 白马."""
-    earlier = draft.get("grid_code")
+    earlier = None if draft.get("outside") else draft.get("grid_code")  # the desk: no area
     same_area = (not outside and related is not None and earlier is not None
                  and grid_code is not None and related(earlier, grid_code))
     draft.update(latitude=latitude, longitude=longitude, location_source=source,
@@ -120,7 +120,7 @@ def preset_grid(draft: dict[str, Any], grid_code: str) -> bool:
     return True
 
 
-_YES = frozenset({"是", "是的", "是啊", "对", "对的", "对啊", "没错", "嗯", "嗯嗯", "好", "好的",
+_YES = frozenset({"是", "是的", "是啊", "对", "对的", "对啊", "没错", "嗯", "嗯嗯", "好", "好的", "确认", "确定",
                   "👍", "yes", "y", "yeah", "yep", "right", "correct", "ok", "okay"})
 _NO = frozenset({"不是", "不对", "不", "否", "错了", "不是的", "👎", "no", "n", "nope",
                  "wrong", "not really"})

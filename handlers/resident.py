@@ -202,7 +202,8 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             text = t(tn.lang, "intake.unfinished")
             if words:  # not taken: it is unclear which report they belong to
                 text += "\n" + t(tn.lang, "intake.unfinished_words")
-        elif words and intake.meaningful_text(words):
+        elif words and intake.meaningful_text(words) and not intake.control_word(words) \
+                and intake.yes_or_no(words) is None:  # "/report 取消" is only /report
             draft = None  # the words start the report (below, as a text would)
         else:
             draft = await save(session, tn, draft, data)
@@ -233,7 +234,7 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         async with tn.svc.db.sessions() as session:
             draft = await get_draft(session, tn.resident.user_id)
         if draft is not None and draft.expires_at > tn.svc.clock.now() \
-                and intake.has_content(draft.data):
+                and intake.has_content(draft.data):  # as for a poster's link, below
             welcome += "\n\n" + t(tn.lang, "intake.start_unfinished")
         await tn.message.reply_text(welcome)
         return

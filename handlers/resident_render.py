@@ -9,6 +9,7 @@ from telegram import (
     InlineKeyboardMarkup,
 )
 
+from dispatch.cases import to_duty_desk
 from dispatch.catalog import GridCatalog
 from dispatch.clock import to_local
 from dispatch.intake import CATEGORIES, confident_guess
@@ -131,11 +132,12 @@ def submitted(lang: str, case: Case, data: dict[str, Any], catalog: GridCatalog,
     name = grid.name if grid else t(lang, "intake.duty_desk")
     if merged:
         text = t(lang, "intake.submitted_merged", number=case.number, grid=name)
-    elif data.get("outside") or grid is None or grid.level != "grid":
+    elif data.get("outside") or to_duty_desk(catalog.router, case.grid_id):
         # No grid's patrol on duty is promised: the place is outside every grid, or known
-        # only as a community or street (a place named so, or a point between its grids).
-        reason = t(lang, "intake.desk_area", grid=name) if grid is not None and not \
-            data.get("outside") else t(lang, "intake.desk_outside")
+        # only as an area no patrol below the top-level desk covers (a street without a chat).
+        inside = grid is not None and grid.parent_id is not None and not data.get("outside")
+        reason = t(lang, "intake.desk_area", grid=name) if inside else \
+            t(lang, "intake.desk_outside")
         text = t(lang, "intake.submitted_desk", number=case.number, reason=reason)
     else:
         deadline = f"{to_local(case.on_site_deadline):%H:%M}" if case.on_site_deadline else "—"

@@ -149,7 +149,7 @@ MESSAGES: dict[str, str] = {
     'intake.typed_command': '"{word}" was not added to the description. Please go on as asked below; to drop this report, send /cancel.',
     'intake.text_truncated': 'Descriptions are limited to {limit} characters in total; the rest was not kept.',
     'intake.photo_ok': '📷 Photo received ({count}/{limit}).',
-    'intake.album_ok': '📷 Album received (up to {limit} photos per report; the summary shows how many).',
+    'intake.album_ok': '📷 Album received (up to {limit} photos per report).',
     'intake.photo_duplicate': 'I already have this photo.',
     'intake.too_many_photos': 'At most {limit} photos per report; the extra ones were not kept.',
     'intake.file_too_big': 'The file is too big (over {mb} MB) and was not kept. Please send a photo, or a smaller file.',

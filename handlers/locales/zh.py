@@ -144,7 +144,7 @@ MESSAGES: dict[str, str] = {
     'intake.typed_command': '「{word}」没有记入描述。请按下面的提示继续；不想举报了可以发送 /cancel。',
     'intake.text_truncated': '描述最多保留 {limit} 字，超出的部分没有保存。',
     'intake.photo_ok': '📷 照片已收到（{count}/{limit}）。',
-    'intake.album_ok': '📷 相册的照片已收到（一份举报最多 {limit} 张，确认页会显示张数）。',
+    'intake.album_ok': '📷 相册的照片已收到（一份举报最多 {limit} 张）。',
     'intake.photo_duplicate': '这张照片已经收到过了。',
     'intake.too_many_photos': '每份举报最多 {limit} 张照片，多出的没有保存。',
     'intake.file_too_big': '文件太大（超过 {mb} MB），没有保存。请发送照片，或压缩后再发。',

@@ -663,6 +663,9 @@ async def test_a_new_point_elsewhere_drops_the_earlier_place(db_url: str,
 async def test_report_with_words_starts_the_report_with_them(db_url: str,
                                                              tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
+        [begin] = await bot.say(ZHANG, "/report 取消")  # a button's word: only /report
+        assert "请告诉我您看到了什么" in begin["text"]
+        assert (await draft_of(bot, ZHANG.id)).data["text"] is None
         [question] = await bot.say(ZHANG, "/report 白马社区菜市场后面有人烧垃圾")
         assert "白马社区" in question["text"] and "place:yes" in " ".join(button_data(question))
         assert (await draft_of(bot, ZHANG.id)).data["text"] == "白马社区菜市场后面有人烧垃圾"
@@ -755,9 +758,16 @@ async def test_a_place_known_only_as_a_community_or_street(db_url: str, tmp_path
         summary = await bot.question(ZHANG.id)
         assert "地点：白马社区\n" in summary["text"]  # named once
         receipt = await submit(bot, ZHANG, summary)
-        # No grid's patrol is promised for a place known only as a community.
-        assert "该地点属于白马社区，但不在具体网格内，已转值班台" in receipt["text"]
-        assert "当班网格员" not in receipt["text"]
+        # 白马社区 has a patrol chat of its own: its patrol gets the case.
+        assert "已派给白马社区的当班网格员" in receipt["text"]
+        # 柏杨街道 has none: the case goes to the county's duty desk, and the receipt says so.
+        [question] = await bot.say(ALICE, "someone is burning rubbish in 柏杨街道")
+        await bot.press_action(ALICE, question, "place:yes")
+        confirm = await bot.question(ALICE.id)
+        await bot.press(ALICE, confirm, button_data(confirm)[0])
+        receipt = await submit(bot, ALICE, await bot.question(ALICE.id))
+        assert "The place is in 柏杨街道 but in no particular grid, so it went to the duty " \
+            "desk" in receipt["text"] and "patrol on duty" not in receipt["text"]
 
 
 async def test_start_during_a_report_mentions_it(db_url: str, tmp_path: Path) -> None:

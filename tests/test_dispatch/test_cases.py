@@ -241,3 +241,19 @@ async def test_a_new_report_is_written_with_the_columns_defaults(world) -> None:
     assert (stored.case_id, stored.channel, stored.allow_contact) == (case.id, "telegram", False)
     assert stored.submitted_at == T0 and stored.received_at is not None
     assert (photo.file_id, photo.kind, photo.received_at) == ("f1", "photo", T0)
+
+
+def test_what_goes_to_the_top_level_duty_desk() -> None:
+    from shapely.geometry import box, mapping
+
+    from dispatch.cases import to_duty_desk
+    from dispatch.routing import Router
+
+    router = Router.from_rows([
+        (1, "d", "区", "district", None, -1, mapping(box(0, 0, 4, 4))),
+        (2, "s", "街道", "street", 1, None, mapping(box(0, 0, 2, 2))),  # no chat of its own
+        (3, "c", "社区", "community", 2, -3, mapping(box(0, 0, 1, 1))),
+        (4, "g", "网格", "grid", 3, None, mapping(box(0, 0, 0.5, 0.5))),  # its community's chat
+    ])
+    assert to_duty_desk(router, 1) and to_duty_desk(router, 2) and to_duty_desk(router, None)
+    assert not to_duty_desk(router, 3) and not to_duty_desk(router, 4)

@@ -46,7 +46,7 @@ def test_each_draft_binds_its_buttons_with_its_own_key() -> None:
 
 
 def test_typed_answers_to_a_yes_no_question() -> None:
-    for text in ("是", "是的。", " 对！", "嗯", "Yes", "ok", "👍"):
+    for text in ("是", "是的。", " 对！", "嗯", "确认", "Yes", "ok", "👍"):
         assert intake.yes_or_no(text) is True, text
     for text in ("不是", "不对", "No!", "nope", "👎"):
         assert intake.yes_or_no(text) is False, text
@@ -116,6 +116,12 @@ def test_a_new_point_keeps_only_a_place_description_of_the_same_area() -> None:
     intake.propose_place(far, "白马小区", "wx-by-bm")
     intake.set_location(far, 39.9, 116.4, "gps", "wx", True, None, _related)
     assert far["address_text"] is None  # outside every grid: the name is not that place
+    # A venue far away (routed to the top-level desk, "wx"), then the resident's own point:
+    # the desk is not an area the new point is in.
+    beijing = intake.new_draft(NOW)
+    intake.set_location(beijing, 39.9, 116.4, "venue", "wx", True, "天安门", _related)
+    intake.set_location(beijing, 31.4, 109.6, "gps", "wx-by-bm-01", False, None, _related)
+    assert beijing["address_text"] is None and not beijing["outside"]
     unknown = intake.new_draft(NOW)
     intake.propose_place(unknown, "白马小区", "wx-by-bm")
     intake.set_location(unknown, 31.4, 109.6, "gps", "wx-by-bm-01", False, None)
