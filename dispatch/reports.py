@@ -47,6 +47,7 @@ class Submitted:
     case: Case
     report: Report
     merged: bool = False
+    again: bool = False  # merged into a case this resident had reported already
 
 
 class DraftChanged(Exception):
@@ -207,8 +208,11 @@ async def submit_draft(session: AsyncSession, draft: DraftRow, resident: Residen
             received_at=datetime.fromisoformat(photo["received_at"]),
             latitude=latitude, longitude=longitude))
     case, merged = await place_report(session, report, now, ctx)  # adds the report
+    again = merged and bool(await session.scalar(
+        select(Report.id).where(Report.case_id == case.id, Report.id != report.id,
+                                Report.reporter_user_id == resident.user_id).limit(1)))
     await delete_draft(session, draft)
-    return Submitted(case=case, report=report, merged=merged)
+    return Submitted(case=case, report=report, merged=merged, again=again)
 
 
 async def my_reports(session: AsyncSession, user_id: int, limit: int = 10) -> list[tuple[Report, Case]]:

@@ -97,7 +97,11 @@ class OutboxNotifier:
                          "refresh", edit_of=case.dispatch_outbox_id, coalesce=True)
 
     async def residents(self, session: AsyncSession, case: Case, event: str) -> None:
-        for report in await reports_of(session, case.id):
+        # Each resident once, however often they reported the case: by their latest report
+        # (its language; a rating is kept per case).
+        latest = {report.reporter_chat_id: report
+                  for report in await reports_of(session, case.id)}  # oldest first
+        for report in latest.values():
             lang = language_for(report.reporter_language, report.reporter_language)
             payload = render.resident_notice(lang, case, report, event)
             if payload is not None:

@@ -140,7 +140,8 @@ async def _submit(session, tn: Turn, draft, data, argument: str):
         query = update.callback_query
         await query.answer(t(tn.lang, "intake.thanks_short"))
         await _replace(tn, query, context, render.submitted(
-            tn.lang, submitted.case, data, tn.svc.catalog, submitted.merged))
+            tn.lang, submitted.case, data, tn.svc.catalog, submitted.merged,
+            submitted.again))
     return talk
 
 

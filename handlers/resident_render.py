@@ -126,12 +126,14 @@ def edit_menu(lang: str, bound_to: str) -> InlineKeyboardMarkup:
 
 
 def submitted(lang: str, case: Case, data: dict[str, Any], catalog: GridCatalog,
-              merged: bool = False) -> str:
-    """The receipt: the case number, what happens next, and what was reported."""
+              merged: bool = False, again: bool = False) -> str:
+    """The receipt: the case number, what happens next, and what was reported. `again`:
+    merged into a case the resident had reported already (not "someone else nearby")."""
     grid = catalog.router.get(case.grid_id)
     name = grid.name if grid else t(lang, "intake.duty_desk")
     if merged:
-        text = t(lang, "intake.submitted_merged", number=case.number, grid=name)
+        key = "intake.submitted_again" if again else "intake.submitted_merged"
+        text = t(lang, key, number=case.number, grid=name)
     elif data.get("outside") or to_duty_desk(catalog.router, case.grid_id):
         # No grid's patrol on duty is promised: the place is outside every grid, or known
         # only as an area no patrol below the top-level desk covers (a street without a chat).

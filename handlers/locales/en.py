@@ -127,6 +127,7 @@ MESSAGES: dict[str, str] = {
     'intake.send_more': 'Just send the photos or text to add; I will show the summary again.',
     'intake.submitted': '✅ Report received, number {number}.\nIt went to the patrol on duty in {grid}, who must be on site by {deadline}. You will hear here when it is taken, when they arrive and the outcome; /my shows your reports. Thank you for keeping the sky blue!',
     'intake.submitted_merged': '✅ Report received. Someone nearby reported the same thing; yours joined case {number} ({grid}) and you will hear the outcome too. /my shows your reports. Thank you for keeping the sky blue!',
+    'intake.submitted_again': '✅ Report received. You reported the same thing here before; this report was added to case {number} ({grid}) and you will hear the outcome. /my shows your reports. Thank you for keeping the sky blue!',
     'intake.submitted_desk': '✅ Report received, number {number}.\n{reason}, so it went to the duty desk to check. You will hear here how it goes and the outcome; /my shows your reports. Thank you for keeping the sky blue!',
     'intake.desk_outside': 'The place is outside our grids',
     'intake.desk_area': 'The place is in {grid} but in no particular grid',

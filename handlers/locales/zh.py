@@ -122,6 +122,7 @@ MESSAGES: dict[str, str] = {
     'intake.send_more': '请直接发送要补充的照片或文字，发完会再给您确认。',
     'intake.submitted': '✅ 举报已受理，编号 {number}。\n已派给{grid}的当班网格员，要求 {deadline} 前到场。接单、到场和处理结果都会在这里告诉您，也可以发送 /my 查看。感谢您守护蓝天！',
     'intake.submitted_merged': '✅ 举报已受理。附近已有人举报同一情况，已并入工单 {number}（{grid}），处理结果会同样告诉您。发送 /my 查看。感谢您守护蓝天！',
+    'intake.submitted_again': '✅ 举报已受理。您之前已举报过这里的同一情况，这次的内容已补充到工单 {number}（{grid}），处理结果会告诉您。发送 /my 查看。感谢您守护蓝天！',
     'intake.submitted_desk': '✅ 举报已受理，编号 {number}。\n{reason}，已转值班台核实处理。处理进展和结果都会在这里告诉您，也可以发送 /my 查看。感谢您守护蓝天！',
     'intake.desk_outside': '该地点不在我们划定的网格内',
     'intake.desk_area': '该地点属于{grid}，但不在具体网格内',

@@ -139,15 +139,24 @@ async def test_duplicates_merge_and_every_reporter_hears_the_outcome(db_url: str
         card = await card_in(bot, "wx-by-bm-01")
         second = await file_report(bot, LI, (lat + 0.001, lon), "又在放鞭炮了", "fireworks")
         assert "并入工单 20261123-0001" in second["text"] and "20261123-0001" in first["text"]
+        assert "附近已有人举报" in second["text"]
+        # 张 reports it again: told it joined their own earlier report, not "someone nearby".
+        again = await file_report(bot, ZHANG, (lat, lon + 0.0005), "还在放", "fireworks")
+        assert "您之前已举报过" in again["text"] and "20261123-0001" in again["text"]
+        assert "附近已有人举报" not in again["text"]
         plus_one = await bot.reply(bot.chats["wx-by-bm-01"].id,
                                    predicate=lambda m: "➕" in (m.get("text") or ""))
         assert "2 条举报" in plus_one["text"]
         case = await case_of(bot)
-        assert case.report_count == 2
+        assert case.report_count == 3
         bot.emulator.press_button(DAY_PATROL, card, cs(card, "ack"))
         for user in (ZHANG, LI):
             notice = await bot.reply(user.id, predicate=lambda m: "接单" in m["text"])
             assert "20261123-0001" in notice["text"]
+        await bot.outbox_idle()
+        # 张 reported twice and hears once.
+        assert sum("已由网格员接单" in (m.get("text") or "")
+                   for m in bot.emulator.sent(ZHANG.id)) == 1
         async with bot.db.sessions() as session:
             reports = (await session.execute(select(Report))).scalars().all()
         assert {r.case_id for r in reports} == {case.id}
