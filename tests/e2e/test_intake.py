@@ -435,15 +435,20 @@ async def test_my_lists_reports_with_state(db_url: str, tmp_path: Path) -> None:
         assert "20261123-0001" in listing["text"] and "丰益社区" in listing["text"]
 
 
+async def _poster_fireworks_summary(bot) -> dict:
+    """张 opens 丰益's poster link, says there are fireworks and confirms: the summary."""
+    bot.emulator.send_text(ZHANG, "/start g_wx-by-fy")
+    await bot.reply(ZHANG.id)
+    bot.emulator.send_text(ZHANG, "有人放烟花")
+    confirm = await bot.reply(ZHANG.id)
+    await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "fireworks" in d))
+    return await bot.question(ZHANG.id)
+
+
 async def test_a_late_answer_to_a_press_does_not_hide_the_result(db_url: str,
                                                                  tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
-        bot.emulator.send_text(ZHANG, "/start g_wx-by-fy")
-        await bot.reply(ZHANG.id)
-        bot.emulator.send_text(ZHANG, "有人放烟花")
-        confirm = await bot.reply(ZHANG.id)
-        await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "fireworks" in d))
-        summary = await bot.question(ZHANG.id)
+        summary = await _poster_fireworks_summary(bot)
         # The bot was busy: Telegram no longer accepts an answer to this press.
         bot.emulator.fail_next("answerCallbackQuery", 400, description=(
             "Bad Request: query is too old and response timeout expired or query ID is invalid"))
@@ -458,12 +463,7 @@ async def test_submit_tapped_twice_files_one_report(db_url: str, tmp_path: Path)
     # A slow network on New Year's Eve: the resident taps 提交 again before the first tap
     # is answered. Both taps reach the bot; one report is filed, the other tap is told so.
     async with town(db_url, tmp_path) as bot:
-        bot.emulator.send_text(ZHANG, "/start g_wx-by-fy")
-        await bot.reply(ZHANG.id)
-        bot.emulator.send_text(ZHANG, "有人放烟花")
-        confirm = await bot.reply(ZHANG.id)
-        await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "fireworks" in d))
-        summary = await bot.question(ZHANG.id)
+        summary = await _poster_fireworks_summary(bot)
         data = next(d for d in button_data(summary) if d.endswith(":submit"))
         taps = [bot.emulator.press_button(ZHANG, summary, data) for _ in range(2)]
         for tap in taps:
