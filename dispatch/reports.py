@@ -88,6 +88,11 @@ _DELETE_DRAFT = Prepared(delete(_DRAFTS).where(*_SAME))
 
 
 # A resident's message asks for both their pending action and their draft: one read.
+_REPORTS = Report.__table__
+# Did this resident report the case before (a submission merged into it)?
+_REPORTED_BEFORE = Prepared(select(_REPORTS.c.id).where(
+    _REPORTS.c.case_id == bindparam("case_id"), _REPORTS.c.id != bindparam("report_id"),
+    _REPORTS.c.reporter_user_id == bindparam("user_id")).limit(1))
 _ASKING = select(bindparam("user_id", type_=BigInteger).label("uid")).subquery("asking")
 _PEOPLE = Person.__table__
 _SELECT_WITH_PENDING = Prepared(
@@ -208,11 +213,15 @@ async def submit_draft(session: AsyncSession, draft: DraftRow, resident: Residen
             received_at=datetime.fromisoformat(photo["received_at"]),
             latitude=latitude, longitude=longitude))
     case, merged = await place_report(session, report, now, ctx)  # adds the report
-    again = merged and bool(await session.scalar(
-        select(Report.id).where(Report.case_id == case.id, Report.id != report.id,
-                                Report.reporter_user_id == resident.user_id).limit(1)))
+    if merged:
+        # The case's changes are written by one flush at the end (dispatch.cases): not now.
+        with session.no_autoflush:
+            again = await _REPORTED_BEFORE.scalar(session, {
+                "case_id": case.id, "report_id": report.id, "user_id": resident.user_id})
+    else:
+        again = None
     await delete_draft(session, draft)
-    return Submitted(case=case, report=report, merged=merged, again=again)
+    return Submitted(case=case, report=report, merged=merged, again=again is not None)
 
 
 async def my_reports(session: AsyncSession, user_id: int, limit: int = 10) -> list[tuple[Report, Case]]:
