@@ -146,6 +146,12 @@ def control_word(text: str) -> bool:
     return text.strip(_ANSWER_PUNCTUATION).lower() in _CONTROL_WORDS
 
 
+def describes(text: str) -> bool:
+    """Words that can start a report's description (after /report): not blank or emoji
+    only, not a button's word ("/report 取消" is only /report), not a bare yes or no."""
+    return meaningful_text(text) and not control_word(text) and yes_or_no(text) is None
+
+
 def confident_guess(draft: dict[str, Any]) -> str | None:
     """The guessed category when it is sure enough to be offered for confirmation."""
     guess = draft.get("category")

@@ -192,6 +192,7 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     command ("/report 菜市场后面有人烧垃圾") are the description of the new report."""
     tn = await turn(update, context)
     words = _after_command(tn.message.text or "")
+    take_words = False
     async with tn.svc.db.transaction() as session:
         draft, data, expired = await load(session, tn)
         if draft is not None and not intake.is_empty(data):
@@ -202,13 +203,12 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             text = t(tn.lang, "intake.unfinished")
             if words:  # not taken: it is unclear which report they belong to
                 text += "\n" + t(tn.lang, "intake.unfinished_words")
-        elif words and intake.meaningful_text(words) and not intake.control_word(words) \
-                and intake.yes_or_no(words) is None:  # "/report 取消" is only /report
-            draft = None  # the words start the report (below, as a text would)
+        elif intake.describes(words):
+            take_words = True  # the words start the report (below, as a text would)
         else:
             draft = await save(session, tn, draft, data)
             markup, text = render.location_keyboard(tn.lang), t(tn.lang, "intake.begin")
-    if draft is None:
+    if take_words:
         await take_text(update, context, tn, words, start=True, expired=expired)
         return
     await tn.message.reply_text(_after(tn, expired, text), reply_markup=markup)

@@ -133,3 +133,7 @@ def test_words_meant_as_buttons() -> None:
         assert intake.control_word(text), text
     for text in ("提交了吗", "有人烧垃圾", "取消订单的人在烧纸", "", "是"):
         assert not intake.control_word(text), text
+    for text in ("菜市场后面有人烧垃圾", "smoke", "3栋"):
+        assert intake.describes(text), text
+    for text in ("", "🙂🙂", "取消", "是的", "submit"):
+        assert not intake.describes(text), text
