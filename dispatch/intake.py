@@ -120,8 +120,9 @@ def preset_grid(draft: dict[str, Any], grid_code: str) -> bool:
     return True
 
 
-_YES = frozenset({"是", "是的", "是啊", "对", "对的", "对啊", "没错", "嗯", "嗯嗯", "好", "好的", "确认", "确定",
-                  "👍", "yes", "y", "yeah", "yep", "right", "correct", "ok", "okay"})
+_YES = frozenset({"是", "是的", "是啊", "对", "对的", "对啊", "没错", "嗯", "嗯嗯", "好", "好的",
+                  "确认", "确定", "👍", "yes", "y", "yeah", "yep", "right", "correct", "ok",
+                  "okay"})
 _NO = frozenset({"不是", "不对", "不", "否", "错了", "不是的", "👎", "no", "n", "nope",
                  "wrong", "not really"})
 _ANSWER_PUNCTUATION = " \t\n,.!?;:~，。！？；：～…、"
