@@ -457,6 +457,10 @@ async def _add_photo(session, tn: Turn, draft: DraftRow | None, data: dict[str, 
                   limit=tn.svc.intake.max_photos)
     truncated = t(tn.lang, "intake.text_truncated",
                   limit=tn.svc.intake.max_text_chars) if cut else None
+    if album and added and intake.next_question(data) == "summary":
+        # Its other pictures are still arriving: the summary is shown when asked for.
+        notes = _with_notes(tn, expired, taken, truncated, t(tn.lang, "intake.album_review"))
+        return reply(tn, notes, render.review_button(tn.lang, draft.id, data))
     return reply(tn, *next_question(tn, draft, data, _with_notes(tn, expired, taken, truncated)))
 
 

@@ -44,6 +44,13 @@ def button(text: str, bound_to: str, action: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=f"rp:{bound_to}:{action}")
 
 
+def review_button(lang: str, draft_id: int, data: dict[str, Any]) -> InlineKeyboardMarkup:
+    """One button that shows the summary as it is now (an album's pictures keep arriving
+    after its first one is answered, so a summary shown then would miss them)."""
+    return InlineKeyboardMarkup([[button(t(lang, "intake.review"), bound(draft_id, data),
+                                         "edit:back")]])
+
+
 def grid_name(catalog: GridCatalog, code: str | None) -> str | None:
     """Display name of a grid code."""
     node = catalog.router.by_code(code) if code else None

@@ -150,6 +150,8 @@ MESSAGES: dict[str, str] = {
     'intake.typed_command': '"{word}" was not added to the description. Please go on as asked below; to drop this report, send /cancel.',
     'intake.text_truncated': 'Descriptions are limited to {limit} characters in total; the rest was not kept.',
     'intake.photo_ok': '📷 Photo received ({count}/{limit}).',
+    'intake.album_review': 'When all the photos are sent, tap the button below to see the summary.',
+    'intake.review': '📋 See the summary',
     'intake.album_ok': '📷 Album received (up to {limit} photos per report).',
     'intake.photo_duplicate': 'I already have this photo.',
     'intake.too_many_photos': 'At most {limit} photos per report; the extra ones were not kept.',

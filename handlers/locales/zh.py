@@ -145,6 +145,8 @@ MESSAGES: dict[str, str] = {
     'intake.typed_command': '「{word}」没有记入描述。请按下面的提示继续；不想举报了可以发送 /cancel。',
     'intake.text_truncated': '描述最多保留 {limit} 字，超出的部分没有保存。',
     'intake.photo_ok': '📷 照片已收到（{count}/{limit}）。',
+    'intake.album_review': '照片都发完后，点下方按钮查看确认页。',
+    'intake.review': '📋 查看确认页',
     'intake.album_ok': '📷 相册的照片已收到（一份举报最多 {limit} 张）。',
     'intake.photo_duplicate': '这张照片已经收到过了。',
     'intake.too_many_photos': '每份举报最多 {limit} 张照片，多出的没有保存。',

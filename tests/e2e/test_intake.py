@@ -782,3 +782,28 @@ async def test_start_during_a_report_mentions_it(db_url: str, tmp_path: Path) ->
         bot.clock.advance(timedelta(hours=3))  # expired: nothing is under way any more
         [welcome] = await bot.say(ALICE, "/start")
         assert "not submitted yet" not in welcome["text"]
+
+
+async def test_an_album_added_at_the_summary_offers_the_summary_once_all_are_in(
+        db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        summary = await _summary(bot, ZHANG, "wx-by-bm-01", "有人在烧秸秆")
+        await bot.press_action(ZHANG, summary, "edit")
+        menu = await bot.question(ZHANG.id)
+        await bot.press_action(ZHANG, menu, "edit:more")
+        await bot.reply(ZHANG.id)  # "send more photos or a description"
+        for _ in range(3):
+            bot.emulator.send_photo(ZHANG, media_group_id="later")
+        answer = await bot.reply(ZHANG.id)
+        # No summary yet (it would count one photo while two more are arriving): a button.
+        assert "相册的照片已收到" in answer["text"] and "请确认举报内容" not in answer["text"]
+        assert buttons(answer) == ["📋 查看确认页"]
+        for _ in range(100):  # until all three are kept
+            if len((await draft_of(bot, ZHANG.id)).data["photos"]) == 3:
+                break
+            await asyncio.sleep(0.05)
+        await bot.press(ZHANG, answer, "📋 查看确认页")
+        [shown] = await bot.edits(ZHANG.id, predicate=lambda m: m["message_id"]
+                                  == answer["message_id"])
+        assert "请确认举报内容" in shown["text"] and "照片：3 张" in shown["text"]
+        assert "提交" in "".join(buttons(shown))
