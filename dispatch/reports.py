@@ -24,7 +24,7 @@ from sqlalchemy import BigInteger, bindparam, delete, exc, insert, select, updat
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.cases import CaseContext, place_report
-from dispatch.intake import anonymous_id
+from dispatch.intake import anonymous_id, has_content
 from dispatch.pending import live
 from storage.models import Case, Draft, Person, Report, ReportPhoto
 from storage.prepared import Prepared
@@ -65,6 +65,14 @@ class DraftRow:
     version: int
     created_at: datetime
     expires_at: datetime
+
+    def expired(self, now: datetime) -> bool:
+        """Past its expiry: no longer the resident's report in progress."""
+        return self.expires_at <= now
+
+    def under_way(self, now: datetime) -> bool:
+        """A live draft holding something the resident gave (not only a poster's grid)."""
+        return not self.expired(now) and has_content(self.data)
 
 
 # Drafts are read and written on every message a resident sends, so their statements are

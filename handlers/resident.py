@@ -84,7 +84,7 @@ async def load(session: AsyncSession, tn: Turn, *,
 async def _live(session: AsyncSession, tn: Turn,
                 draft: DraftRow | None) -> tuple[DraftRow | None, dict[str, Any], bool]:
     now = tn.svc.clock.now()
-    if draft is not None and draft.expires_at <= now:
+    if draft is not None and draft.expired(now):
         await delete_draft(session, draft)
         return None, intake.new_draft(now), True
     if draft is None:
@@ -233,8 +233,7 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if not payload.startswith("g_"):
         async with tn.svc.db.sessions() as session:
             draft = await get_draft(session, tn.resident.user_id)
-        if draft is not None and draft.expires_at > tn.svc.clock.now() \
-                and intake.has_content(draft.data):  # as for a poster's link, below
+        if draft is not None and draft.under_way(tn.svc.clock.now()):
             welcome += "\n\n" + t(tn.lang, "intake.start_unfinished")
         await tn.message.reply_text(welcome)
         return
