@@ -95,12 +95,13 @@ _UPDATE_DRAFT = Prepared(update(_DRAFTS).where(*_SAME).values(
 _DELETE_DRAFT = Prepared(delete(_DRAFTS).where(*_SAME))
 
 
-# A resident's message asks for both their pending action and their draft: one read.
-_REPORTS = Report.__table__
 # Did this resident report the case before (a submission merged into it)?
+_REPORTS = Report.__table__
 _REPORTED_BEFORE = Prepared(select(_REPORTS.c.id).where(
     _REPORTS.c.case_id == bindparam("case_id"), _REPORTS.c.id != bindparam("report_id"),
     _REPORTS.c.reporter_user_id == bindparam("user_id")).limit(1))
+
+# A resident's message asks for both their pending action and their draft: one read.
 _ASKING = select(bindparam("user_id", type_=BigInteger).label("uid")).subquery("asking")
 _PEOPLE = Person.__table__
 _SELECT_WITH_PENDING = Prepared(
@@ -176,13 +177,17 @@ async def drop_draft(session: AsyncSession, user_id: int) -> bool:
 
 
 async def expired_drafts(session: AsyncSession, now: datetime,
-                         limit: int = 100) -> list[DraftRow]:
-    """Drafts past their expiry, oldest first (rows another instance holds are skipped)."""
-    query = (select(*_COLUMNS).where(_DRAFTS.c.expires_at <= now)
+                         limit: int = 100) -> list[tuple[DraftRow, str | None]]:
+    """Drafts past their expiry, oldest first (rows another instance holds are skipped),
+    each with the language its resident chose with /lang since, if any (read in the same
+    statement: the expiry note goes out in it)."""
+    query = (select(*_COLUMNS, _PEOPLE.c.language)
+             .outerjoin(_PEOPLE, _PEOPLE.c.telegram_id == _DRAFTS.c.user_id)
+             .where(_DRAFTS.c.expires_at <= now)
              .order_by(_DRAFTS.c.expires_at).limit(limit))
     if session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return [_row(row) for row in await session.execute(query)]
+        query = query.with_for_update(of=_DRAFTS, skip_locked=True)
+    return [(_row(row), row.language) for row in await session.execute(query)]
 
 
 async def submit_draft(session: AsyncSession, draft: DraftRow, resident: Resident, now: datetime,
@@ -221,15 +226,15 @@ async def submit_draft(session: AsyncSession, draft: DraftRow, resident: Residen
             received_at=datetime.fromisoformat(photo["received_at"]),
             latitude=latitude, longitude=longitude))
     case, merged = await place_report(session, report, now, ctx)  # adds the report
+    again = False
     if merged:
         # The case's changes are written by one flush at the end (dispatch.cases): not now.
         with session.no_autoflush:
             again = await _REPORTED_BEFORE.scalar(session, {
-                "case_id": case.id, "report_id": report.id, "user_id": resident.user_id})
-    else:
-        again = None
+                "case_id": case.id, "report_id": report.id,
+                "user_id": resident.user_id}) is not None
     await delete_draft(session, draft)
-    return Submitted(case=case, report=report, merged=merged, again=again is not None)
+    return Submitted(case=case, report=report, merged=merged, again=again)
 
 
 async def my_reports(session: AsyncSession, user_id: int, limit: int = 10) -> list[tuple[Report, Case]]:

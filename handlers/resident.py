@@ -209,7 +209,7 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             draft = await save(session, tn, draft, data)
             markup, text = render.location_keyboard(tn.lang), t(tn.lang, "intake.begin")
     if take_words:
-        await take_text(update, context, tn, words, start=True, expired=expired)
+        await take_text(update, context, tn, words, start=True, expired_before=expired)
         return
     await tn.message.reply_text(_after(tn, expired, text), reply_markup=markup)
 
@@ -286,17 +286,16 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn, text: str,
-                    *, start: bool = False, expired: bool = False) -> None:
+                    *, start: bool = False, expired_before: bool = False) -> None:
     """Apply a text to the sender's draft. `start`: the resident asked for a report
     (/report with words), so a draft begins even when the text does not read like a tip;
-    `expired`: their previous draft was just dropped as expired (say so)."""
+    `expired_before`: their previous draft was just dropped as expired (say so)."""
     limit = tn.svc.intake.max_text_chars
     meaningful = intake.meaningful_text(text)
     analysis = analyze(text[: limit * 2], tn.svc.catalog.gazetteer) if meaningful else None
-    was_expired = expired
 
     async def apply(session, draft, data, expired) -> Talk:
-        expired = expired or was_expired
+        expired = expired or expired_before
         answer = intake.yes_or_no(text)
         asked = intake.next_question(data)
         if draft is not None and answer is not None and intake.take_answer(data, answer):

@@ -6,7 +6,6 @@ import logging
 
 from dispatch.catalog import refresh_catalog
 from dispatch.outbox import Outgoing, enqueue
-from dispatch.people import chosen_language
 from dispatch.reports import delete_draft, expired_drafts
 from handlers.i18n import hours, t
 from handlers.services import Services
@@ -19,9 +18,9 @@ async def expire_drafts(svc: Services) -> int:
     now = svc.clock.now()
     async with svc.db.transaction() as session:
         drafts = await expired_drafts(session, now)
-        for draft in drafts:
+        for draft, chosen in drafts:
             # The language chosen with /lang since the draft was last saved comes first.
-            lang = await chosen_language(session, draft.user_id) or draft.data.get("lang", "zh")
+            lang = chosen or draft.data.get("lang", "zh")
             await enqueue(session, Outgoing(
                 chat_id=draft.chat_id, method="sendMessage", purpose="draft_expired",
                 dedup_key=f"draft-expired:{draft.user_id}:{draft.created_at.timestamp():.6f}",
