@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from handlers.i18n import CATALOGUES, hours, t
+from handlers.i18n import CATALOGUES, hours, language_named, t
 from handlers.people import set_user_language, user_language
 from handlers.services import services
 
@@ -58,16 +58,10 @@ async def help_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.edit_message_text(text, reply_markup=markup)
 
 
-# `/lang en`, `/lang 中文`…: the language named, without the buttons.
-_LANGUAGE_NAMES = {"zh": "zh", "cn": "zh", "zh-hans": "zh", "zh-cn": "zh", "中文": "zh",
-                   "汉语": "zh", "简体中文": "zh", "chinese": "zh",
-                   "en": "en", "english": "en", "英文": "en", "英语": "en"}
-
-
 async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Switch to the language named after the command, or offer the languages as buttons."""
-    named = _LANGUAGE_NAMES.get(context.args[0].lower()) if context.args else None
-    if named in CATALOGUES:
+    named = language_named(context.args[0]) if context.args else None
+    if named is not None:
         await set_user_language(services(context), update.effective_user, named)
         await update.effective_message.reply_text(t(named, "lang.set"))
         return

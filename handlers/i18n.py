@@ -42,6 +42,18 @@ def language_for(telegram_code: str | None, chosen: str | None = None) -> str:
     return DEFAULT_LANGUAGE
 
 
+# What people type after /lang ("/lang en", "/lang 中文"), to a catalogue's code.
+_LANGUAGE_NAMES = {"zh": "zh", "cn": "zh", "zh-hans": "zh", "zh-cn": "zh", "中文": "zh",
+                   "汉语": "zh", "简体中文": "zh", "chinese": "zh",
+                   "en": "en", "english": "en", "英文": "en", "英语": "en"}
+
+
+def language_named(word: str) -> str | None:
+    """The language a word names ("English", "中文", "zh"), or None."""
+    code = _LANGUAGE_NAMES.get(word.strip().lower())
+    return code if code in CATALOGUES else None
+
+
 def t(lang: str, key: str, **values: object) -> str:
     """The text `key` in `lang` (zh when the language is unknown), with values filled in."""
     catalogue = CATALOGUES.get(lang, CATALOGUES[DEFAULT_LANGUAGE])
