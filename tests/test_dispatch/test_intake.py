@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from dispatch import intake
+from dispatch.routing import Router
 from handlers.resident_buttons import parse
 from handlers.resident_render import bound
 
@@ -83,11 +84,15 @@ def test_only_what_the_resident_gave_makes_a_report_unfinished() -> None:
     assert intake.has_content(draft)
 
 
-def _related(code: str, other: str) -> bool:
-    """A district's lineage, as Router.related answers it."""
-    lineage = {"wx-by-bm-01": {"wx-by-bm", "wx-by", "wx"}, "wx-by-bm": {"wx-by", "wx"},
-               "wx-by-md": {"wx-by", "wx"}, "wx-by-fy": {"wx-by", "wx"}}
-    return code == other or other in lineage.get(code, ()) or code in lineage.get(other, ())
+# The demo district's hierarchy (no shapes needed: only containment is asked).
+_related = Router.from_rows([
+    (1, "wx", "巫溪县", "district", None, None, None),
+    (2, "wx-by", "柏杨街道", "street", 1, None, None),
+    (3, "wx-by-bm", "白马社区", "community", 2, None, None),
+    (4, "wx-by-bm-01", "白马第一网格", "grid", 3, None, None),
+    (5, "wx-by-md", "墨斗社区", "community", 2, None, None),
+    (6, "wx-by-fy", "丰益社区", "community", 2, None, None),
+]).related
 
 
 def test_a_new_point_keeps_only_a_place_description_of_the_same_area() -> None:
