@@ -61,6 +61,26 @@ def add_text(draft: dict[str, Any], text: str, max_chars: int = MAX_TEXT_CHARS) 
     return len(joined) > max_chars
 
 
+# Telegram hands an update out again when the bot's confirmation did not reach it: the bot
+# was killed before its next getUpdates, a webhook answer failed, or two instances were
+# given the same update. A draft remembers the updates it took, so none is taken twice (a
+# description written twice on the patrol's card, "允许联系我" ticked and then unticked).
+# Only the last few are kept: an update handed out again is one of the last handed out.
+APPLIED_KEPT = 20
+
+
+def already_applied(draft: dict[str, Any], update_id: int | None) -> bool:
+    """Has this update (by its Telegram update_id) already changed the draft?"""
+    return update_id is not None and update_id in draft.get("applied", ())
+
+
+def mark_applied(draft: dict[str, Any], update_id: int | None) -> None:
+    """Remember that this update changed the draft (the last APPLIED_KEPT are kept)."""
+    if update_id is None or already_applied(draft, update_id):
+        return
+    draft["applied"] = [*draft.get("applied", ()), update_id][-APPLIED_KEPT:]
+
+
 def apply_guess(draft: dict[str, Any], category: str, subcategory: str | None,
                 confidence: float) -> None:
     """Take the classifier's guess unless the resident already chose a category."""

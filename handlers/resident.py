@@ -55,6 +55,7 @@ class Turn:
     lang: str
     resident: Resident
     message: Message | None
+    update_id: int | None = None  # Telegram's id: the same update may be handed out again
 
 
 async def turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Turn:
@@ -64,7 +65,7 @@ async def turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Turn:
     lang = await user_language(svc, user)
     resident = Resident(user_id=user.id, chat_id=update.effective_chat.id, name=user.full_name,
                         language=lang)
-    return Turn(svc, lang, resident, update.effective_message)
+    return Turn(svc, lang, resident, update.effective_message, update.update_id)
 
 
 # Times a step is done again when another instance changed the draft meanwhile (two
@@ -95,8 +96,9 @@ async def _live(session: AsyncSession, tn: Turn,
 
 async def save(session: AsyncSession, tn: Turn, draft: DraftRow | None,
                data: dict[str, Any]) -> DraftRow:
-    """Store the draft with a fresh expiry."""
+    """Store the draft with a fresh expiry, and the update that changed it."""
     data["lang"] = tn.lang  # the expiry note is sent in the resident's language
+    intake.mark_applied(data, tn.update_id)
     return await save_draft(session, tn.resident, data, tn.svc.clock.now(),
                             tn.svc.intake.draft_ttl, draft)
 
@@ -121,6 +123,20 @@ def reply(tn: Turn, text: str, markup: Any = None) -> Talk:
     async def talk() -> None:
         await tn.message.reply_text(text, reply_markup=markup)
     return talk
+
+
+def once(tn: Turn, apply: Apply) -> Apply:
+    """`apply`, unless this update already changed the draft (Telegram hands an update out
+    again when its confirmation did not arrive, see intake.already_applied): then nothing
+    is applied twice, and the resident is asked the next question again, in case the first
+    answer never went out."""
+    async def guarded(session, draft, data, expired) -> Talk:
+        if draft is not None and intake.already_applied(data, tn.update_id):
+            log.info("update %s of %s handed out again: not applied twice", tn.update_id,
+                     tn.resident.user_id)
+            return reply(tn, *next_question(tn, draft, data))
+        return await apply(session, draft, data, expired)
+    return guarded
 
 
 def _with_notes(tn: Turn, expired: bool, *notes: str | None) -> str | None:
@@ -178,6 +194,7 @@ async def take_message(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: T
                        apply: Apply) -> None:
     """Run `apply` on the sender's draft and answer, unless the bot is waiting for
     something else from the sender (their pending action takes the message)."""
+    apply = once(tn, apply)
     talk = await on_draft(tn, apply, pending_first=True)
     if isinstance(talk, Waiting):
         if await pending.take(update, context, talk.action):
@@ -407,9 +424,9 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     caption = message.caption or ""
     analysis = analyze(caption, tn.svc.catalog.gazetteer) if caption.strip() else None
-    talk = await on_draft(tn, lambda session, draft, data, expired: _add_photo(
+    talk = await on_draft(tn, once(tn, lambda session, draft, data, expired: _add_photo(
         session, tn, draft, data, expired or expired_meanwhile, dict(record, kind=kind),
-        message, analysis), read=seen)  # as checked (read again if changed meanwhile)
+        message, analysis)), read=seen)  # as checked (read again if changed meanwhile)
     await talk()
 
 

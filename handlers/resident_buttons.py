@@ -52,6 +52,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async def apply(session, draft, data, expired):
         if draft is None or render.bound(draft.id, data) != bound_to:
             return _gone
+        if intake.already_applied(data, tn.update_id):  # the same press handed out again
+            return _next_in_place(draft, data)
         return await action(session, tn, draft, data, argument)
 
     if action is _submit:  # a report, a case and the outbox with it: one transaction

@@ -11,7 +11,7 @@ it with ``base_url=f"{emu.url}/bot"`` and ``base_file_url=f"{emu.url}/file/bot"`
 * read: ``sent()``, ``await wait_for()``, ``message()``, ``answers()``,
   ``await wait_for_answer()``, ``calls``, ``commands``, ``uploaded_files``, ``stats``,
   ``transcript_lines()``;
-* faults: ``fail_next()``, ``set_delay()``; flood limits with ``enforce_limits=True``.
+* faults: ``fail_next()``, ``set_delay()``, ``redeliver()`` (an update handed out again); flood limits with ``enforce_limits=True``.
 
 Example::
 

@@ -155,6 +155,19 @@ class EmulatorState:
         self._webhook_wake.set()
         return update
 
+    def redeliver(self, update: dict[str, Any]) -> None:
+        """Hand out an update again, as Telegram does when its confirmation never arrived
+        (the bot was killed before its next getUpdates, or a webhook answer failed): it
+        goes back into the queue in update_id order, unless it is still there."""
+        if any(u["update_id"] == update["update_id"] for u in self.updates):
+            return
+        self.updates.append(copy.deepcopy(update))
+        self.updates.sort(key=lambda u: u["update_id"])
+        self.events.append(("update", update))
+        for poller in self._pollers:
+            poller.wake.set()
+        self._webhook_wake.set()
+
     def confirm_updates(self, offset: int | None) -> None:
         """Forget updates older than ``offset`` (a negative offset keeps the last -offset)."""
         if offset is None or offset == 0:

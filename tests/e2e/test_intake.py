@@ -179,6 +179,36 @@ async def test_venue_and_allow_contact_in_english(db_url: str, tmp_path: Path) -
         assert report.location_source == "venue"
 
 
+async def test_updates_handed_out_again_are_taken_once(db_url: str, tmp_path: Path) -> None:
+    # Telegram hands an update out again when the bot's confirmation did not reach it (the
+    # bot was killed before its next getUpdates, a webhook answer was lost): the patrol's
+    # card must not say everything twice, and a tick must not be undone.
+    async with town(db_url, tmp_path) as bot:
+        emu = bot.emulator
+        text = emu.send_text(ZHANG, "河边有人烧垃圾，烟很大")
+        assert "描述已记下" in (await bot.reply(ZHANG.id))["text"]
+        emu.redeliver(text)
+        again = await bot.reply(ZHANG.id)  # asked again, in case the answer was lost
+        assert asks_location(again) and "描述已记下" not in again["text"]
+        photo = emu.send_photo(ZHANG)
+        await bot.reply(ZHANG.id)
+        emu.redeliver(photo)
+        again = await bot.reply(ZHANG.id)
+        assert asks_location(again) and "已经收到过" not in again["text"]
+        emu.send_location(ZHANG, *await point_in(bot.db, "wx-by-bm-01"))
+        confirm = await bot.reply(ZHANG.id)
+        await bot.press(ZHANG, confirm, next(d for d in button_data(confirm) if "burning" in d))
+        summary = await bot.question(ZHANG.id)
+        press = await bot.press_action(ZHANG, summary, "contact")
+        [ticked] = await bot.edits(ZHANG.id, predicate=lambda m: "联系" in m.get("text", ""))
+        assert "允许网格员联系我" in ticked["text"]
+        emu.redeliver(press)  # answered after the press, before the submit (one chat's
+        await submit(bot, ZHANG, summary)  # updates are taken one at a time, in order)
+        [(report, _)] = await reports_of(bot, ZHANG.id)
+        assert report.text == "河边有人烧垃圾，烟很大"
+        assert len(report.photos) == 1 and report.allow_contact
+
+
 async def test_deep_link_preselects_the_grid(db_url: str, tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
         [unknown] = await bot.say(ZHANG, "/start g_nope")

@@ -101,7 +101,9 @@ async def test_killed_mid_ladder_and_restarted(db_url: str, tmp_path: Path) -> N
 async def test_killed_mid_draft_and_restarted_the_residents_go_on(db_url: str,
                                                                    tmp_path: Path) -> None:
     """`lantian run` killed while two residents (zh and en) are half-way through a report:
-    after the restart each sends the location and finishes; nothing given before is lost."""
+    after the restart each sends the location and finishes; nothing given before is lost,
+    and the message Telegram hands out again (its confirmation never arrived) is not
+    taken twice."""
     from bot.emulator.files import make_png
     from storage.models import Report
 
@@ -117,6 +119,13 @@ async def test_killed_mid_draft_and_restarted_the_residents_go_on(db_url: str,
         return next(b["callback_data"] for row in message["reply_markup"]["inline_keyboard"]
                     for b in row if b["callback_data"].endswith(suffix))
 
+    def offers(suffix: str):
+        def match(message: dict) -> bool:
+            rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+            return new(message) and any(b.get("callback_data", "").endswith(suffix)
+                                        for row in rows for b in row)
+        return match
+
     async with BotApiEmulator() as emu:
         await town_chats(emu, db)
         env = _env(emu, db_url, tmp_path)
@@ -125,16 +134,21 @@ async def test_killed_mid_draft_and_restarted_the_residents_go_on(db_url: str,
             emu.send_photo(ZHANG, make_png(16, 16, (9, 9, 9)), caption="工地没有围挡，扬尘很大")
             [taken] = await emu.wait_for(new, chat_id=ZHANG.id, timeout=30)
             assert "照片已收到（1/5）" in taken["text"]
-            emu.send_text(ALICE, "Someone is burning rubbish by the river, lots of smoke")
+            text = emu.send_text(ALICE, "Someone is burning rubbish by the river, lots of smoke")
             [noted] = await emu.wait_for(new, chat_id=ALICE.id, timeout=30)
             assert "Description noted" in noted["text"]
             process.send_signal(signal.SIGKILL)  # no clean shutdown at all
             await process.wait()
+            # Killed before it confirmed Alice's message (its next getUpdates): Telegram
+            # hands it out again. (A no-op when the kill really came that early.)
+            emu.redeliver(text)
             process = await _start(env, tmp_path)
+            [again] = await emu.wait_for(new, chat_id=ALICE.id, timeout=30)
+            assert "location" in again["text"] and "Description noted" not in again["text"]
             for user, kind, label in ((ZHANG, "dust", "照片：1 张"),
                                       (ALICE, "burning", "burning rubbish")):
                 emu.send_location(user, *point)
-                [confirm] = await emu.wait_for(new, chat_id=user.id, timeout=30)
+                [confirm] = await emu.wait_for(offers(kind), chat_id=user.id, timeout=30)
                 emu.press_button(user, confirm, data(confirm, kind))
                 [summary] = await emu.wait_for(lambda m: ":submit" in str(m.get("reply_markup")),
                                                chat_id=user.id, timeout=30)
@@ -152,4 +166,5 @@ async def test_killed_mid_draft_and_restarted_the_residents_go_on(db_url: str,
         assert reports[ZHANG.id].text == "工地没有围挡，扬尘很大"
         assert len(reports[ZHANG.id].photos) == 1 and reports[ZHANG.id].category == "dust"
         assert reports[ALICE.id].category == "burning"
+        assert reports[ALICE.id].text == "Someone is burning rubbish by the river, lots of smoke"
     await db.dispose()

@@ -23,6 +23,22 @@ def test_texts_are_joined_up_to_the_limit_in_all() -> None:
     assert len(draft["text"]) == 20
 
 
+def test_an_update_handed_out_again_is_recognised() -> None:
+    draft = intake.new_draft(NOW)
+    assert intake.already_applied(draft, 500) is False  # a draft from before the rule too
+    assert intake.already_applied(draft, None) is False
+    intake.mark_applied(draft, 500)
+    intake.mark_applied(draft, 500)
+    intake.mark_applied(draft, None)
+    assert draft["applied"] == [500]
+    assert intake.already_applied(draft, 500) and not intake.already_applied(draft, 501)
+    # Webhooks may hand updates out of order: any remembered id counts, not only the last.
+    for update_id in range(520, 500, -1):
+        intake.mark_applied(draft, update_id)
+    assert len(draft["applied"]) == intake.APPLIED_KEPT
+    assert intake.already_applied(draft, 510) and not intake.already_applied(draft, 500)
+
+
 def test_a_poster_sets_the_grid_unless_a_point_was_shared() -> None:
     draft = intake.new_draft(NOW)
     intake.propose_place(draft, "墨斗", "wx-by-md")

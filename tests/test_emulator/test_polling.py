@@ -121,6 +121,20 @@ async def test_long_poll_returns_when_update_arrives(emu: BotApiEmulator, bot, u
     assert await bot.get_updates(offset=updates[-1].update_id + 1, timeout=0) == ()
 
 
+async def test_redelivered_update_is_handed_out_again_in_order(emu: BotApiEmulator, bot,
+                                                              user) -> None:  # type: ignore[no-untyped-def]
+    first = emu.send_text(user, "first")
+    emu.send_text(user, "second")
+    got = await bot.get_updates(timeout=0)
+    assert await bot.get_updates(offset=got[-1].update_id + 1, timeout=0) == ()
+    emu.redeliver(first)  # its confirmation "never arrived"
+    emu.redeliver(first)  # still queued: not handed out twice
+    third = emu.send_text(user, "third")
+    again = await bot.get_updates(timeout=0)
+    assert [(u.update_id, u.message.text) for u in again] == [
+        (first["update_id"], "first"), (third["update_id"], "third")]
+
+
 async def test_get_updates_limit_and_allowed_updates(emu: BotApiEmulator, bot, user) -> None:  # type: ignore[no-untyped-def]
     for i in range(5):
         emu.send_text(user, str(i))
