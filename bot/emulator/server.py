@@ -241,6 +241,7 @@ class BotApiEmulator(InjectionMixin, SendMethods, EditMethods, MiscMethods):
             if ok:
                 if self.updates and self.updates[0] is update:
                     self.updates.pop(0)
+                    self._redelivered.discard(update["update_id"])
                 backoff = 0.05
             else:
                 webhook["last_error_date"] = self.now()

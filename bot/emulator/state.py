@@ -64,6 +64,9 @@ class EmulatorState:
         self._next_message_id: dict[int, int] = {}
         # Update queue (getUpdates, or the webhook worker)
         self.updates: list[dict[str, Any]] = []
+        # Handed out again (redeliver) and not yet taken: a getUpdates offset from before
+        # does not confirm these away.
+        self._redelivered: set[int] = set()
         self._next_update_id = 1
         self._pollers: set[_Poller] = set()
         self.allowed_updates: list[str] | None = None
@@ -158,9 +161,11 @@ class EmulatorState:
     def redeliver(self, update: dict[str, Any]) -> None:
         """Hand out an update again, as Telegram does when its confirmation never arrived
         (the bot was killed before its next getUpdates, or a webhook answer failed): it
-        goes back into the queue in update_id order, unless it is still there."""
+        goes back into the queue in update_id order, unless it is still there, and the
+        next getUpdates hands it out whatever its offset."""
         if any(u["update_id"] == update["update_id"] for u in self.updates):
             return
+        self._redelivered.add(update["update_id"])
         self.updates.append(copy.deepcopy(update))
         self.updates.sort(key=lambda u: u["update_id"])
         self.events.append(("update", update))
@@ -175,7 +180,8 @@ class EmulatorState:
         if offset < 0:
             del self.updates[: max(0, len(self.updates) + offset)]
         else:
-            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            self.updates = [u for u in self.updates
+                            if u["update_id"] >= offset or u["update_id"] in self._redelivered]
 
     def eligible_updates(self, limit: int) -> list[dict[str, Any]]:
         """Queued updates of the allowed types, oldest first, at most ``limit``."""
@@ -185,7 +191,9 @@ class EmulatorState:
             chosen = [u for u in self.updates if _update_type(u) not in blocked]
         else:
             chosen = [u for u in self.updates if _update_type(u) in allowed]
-        return chosen[:limit]
+        chosen = chosen[:limit]
+        self._redelivered.difference_update(u["update_id"] for u in chosen)
+        return chosen
 
     def wake_pollers(self, conflict: bool) -> None:
         """Wake every pending getUpdates (``conflict``: make them answer 409)."""
