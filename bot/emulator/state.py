@@ -161,14 +161,14 @@ class EmulatorState:
     def redeliver(self, update: dict[str, Any]) -> None:
         """Hand out an update again, as Telegram does when its confirmation never arrived
         (the bot was killed before its next getUpdates, or a webhook answer failed): it
-        goes back into the queue in update_id order, unless it is still there, and the
-        next getUpdates hands it out whatever its offset."""
-        if any(u["update_id"] == update["update_id"] for u in self.updates):
-            return
+        goes back into the queue in update_id order (once, if it is still there: handed
+        out but not yet confirmed), and the next getUpdates hands it out whatever its
+        offset."""
         self._redelivered.add(update["update_id"])
-        self.updates.append(copy.deepcopy(update))
-        self.updates.sort(key=lambda u: u["update_id"])
         self.events.append(("update", update))
+        if not any(u["update_id"] == update["update_id"] for u in self.updates):
+            self.updates.append(copy.deepcopy(update))
+            self.updates.sort(key=lambda u: u["update_id"])
         for poller in self._pollers:
             poller.wake.set()
         self._webhook_wake.set()
