@@ -189,6 +189,8 @@ class BotRuntime:
         svc = self.services
         scheduler.add_job(sweeper.expire_drafts, "interval", seconds=30, args=[svc],
                           id="expire_drafts", max_instances=1, coalesce=True)
+        scheduler.add_job(sweeper.forget_handled_updates, "interval", hours=1, args=[svc],
+                          id="forget_handled_updates", max_instances=1, coalesce=True)
         scheduler.add_job(sweeper.refresh_grids, "interval", seconds=30, args=[svc, self.gap_m],
                           id="refresh_grids", max_instances=1, coalesce=True)
         scheduler.add_job(sweeper.escalate_cases, "interval",

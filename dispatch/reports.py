@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dispatch.cases import CaseContext, place_report
 from dispatch.intake import anonymous_id, has_content
 from dispatch.pending import live
-from storage.models import Case, Draft, Person, Report, ReportPhoto
+from storage.models import Case, Draft, HandledUpdate, Person, Report, ReportPhoto
 from storage.prepared import Prepared
 
 
@@ -101,12 +101,17 @@ _REPORTED_BEFORE = Prepared(select(_REPORTS.c.id).where(
     _REPORTS.c.case_id == bindparam("case_id"), _REPORTS.c.id != bindparam("report_id"),
     _REPORTS.c.reporter_user_id == bindparam("user_id")).limit(1))
 
-# A resident's message asks for both their pending action and their draft: one read.
-_ASKING = select(bindparam("user_id", type_=BigInteger).label("uid")).subquery("asking")
+# A resident's message asks for their pending action, their draft and whether another
+# handler took this very update already (dispatch.replays): one read.
+_ASKING = select(bindparam("user_id", type_=BigInteger).label("uid"),
+                 bindparam("update_id", type_=BigInteger).label("upd")).subquery("asking")
 _PEOPLE = Person.__table__
+_HANDLED = HandledUpdate.__table__
 _SELECT_WITH_PENDING = Prepared(
-    select(_PEOPLE.c.pending, _PEOPLE.c.pending_until, *_COLUMNS)
+    select(_PEOPLE.c.pending, _PEOPLE.c.pending_until,
+           _HANDLED.c.update_id.label("handled_update"), *_COLUMNS)
     .select_from(_ASKING.outerjoin(_PEOPLE, _PEOPLE.c.telegram_id == _ASKING.c.uid)
+                 .outerjoin(_HANDLED, _HANDLED.c.update_id == _ASKING.c.upd)
                  .outerjoin(_DRAFTS, _DRAFTS.c.user_id == _ASKING.c.uid)))
 
 
@@ -129,13 +134,24 @@ async def get_draft(session: AsyncSession, user_id: int, *,
     return _row(row) if row is not None else None
 
 
-async def pending_and_draft(session: AsyncSession, user_id: int,
-                            now: datetime) -> tuple[dict[str, Any] | None, DraftRow | None]:
-    """The resident's live pending action (dispatch.pending) and their draft, in one read
-    (the draft unlocked: its writes check the version)."""
-    row = await _SELECT_WITH_PENDING.first(session, {"user_id": user_id})
-    return live(row.pending, row.pending_until, now), (_row(row) if row.id is not None
-                                                         else None)
+@dataclass(frozen=True)
+class Asking:
+    """What a resident's message finds: their live pending action (dispatch.pending), their
+    draft (unlocked: its writes check the version), and whether another handler already
+    took this update (dispatch.replays)."""
+
+    pending: dict[str, Any] | None
+    draft: DraftRow | None
+    handled: bool
+
+
+async def pending_and_draft(session: AsyncSession, user_id: int, now: datetime,
+                            update_id: int | None = None) -> Asking:
+    """Everything a resident's message asks for, in one read."""
+    row = await _SELECT_WITH_PENDING.first(session, {"user_id": user_id,
+                                                     "update_id": update_id})
+    return Asking(live(row.pending, row.pending_until, now),
+                  _row(row) if row.id is not None else None, row.handled_update is not None)
 
 
 async def save_draft(session: AsyncSession, resident: Resident, data: dict[str, Any],

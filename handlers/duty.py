@@ -19,8 +19,10 @@ from dispatch.duty import all_hands, on_duty
 from dispatch.intake import plausible_point
 from dispatch.pending import clear_pending, set_pending
 from dispatch.reminders import next_shift_starts, primary_window, windows_near
+from dispatch.replays import first_time
 from dispatch.shifts import describe_shift
 from handlers import notices, pending
+from handlers.common import say_handled_before
 from handlers.i18n import t
 from handlers.keyboards import location_keyboard
 from handlers.people import user_language
@@ -101,12 +103,13 @@ async def on_checkin_location(update: Update, context: ContextTypes.DEFAULT_TYPE
     located = svc.catalog.router.locate(location.latitude, location.longitude)
     now = svc.clock.now()
     created = False
+    row = None
     async with svc.db.transaction() as session:
-        await clear_pending(session, user.id)
-        memberships = await checkins.memberships_of(session, user.id)
-        if not memberships:
-            row = None
-        else:
+        first = await first_time(session, update.update_id, now)
+        memberships = await checkins.memberships_of(session, user.id) if first else []
+        if first:
+            await clear_pending(session, user.id)
+        if memberships:
             row = await checkins.open_shift(session, memberships[0].person_id)
             if row is None:
                 created = True
@@ -115,7 +118,9 @@ async def on_checkin_location(update: Update, context: ContextTypes.DEFAULT_TYPE
                                                svc.catalog.router)
                 row = await checkins.check_in(session, memberships[0].person_id, grid_id, now,
                                               location.latitude, location.longitude)
-    if row is None:
+    if not first:  # handed out again
+        await say_handled_before(update, lang)
+    elif row is None:
         await message.reply_text(t(lang, "checkin.not_member"), reply_markup=ReplyKeyboardRemove())
     else:
         key = "checkin.done" if created else "checkin.already"
@@ -134,11 +139,15 @@ async def checkout_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     svc = services(context)
     user = update.effective_user
     lang = await user_language(svc, user)
+    now = svc.clock.now()
     async with svc.db.transaction() as session:
+        first = await first_time(session, update.update_id, now)
         memberships = await checkins.memberships_of(session, user.id)
-        done = (await checkins.check_out(session, memberships[0].person_id, svc.clock.now())
-                if memberships else None)
-    if not memberships:
+        done = (await checkins.check_out(session, memberships[0].person_id, now)
+                if memberships and first else None)
+    if not first:  # handed out again: it must not end the shift begun since
+        await say_handled_before(update, lang)
+    elif not memberships:
         await update.effective_message.reply_text(t(lang, "checkin.not_member"))
     elif done is None:
         await update.effective_message.reply_text(t(lang, "checkin.checkout_none"))

@@ -20,7 +20,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from dispatch import subscriptions
 from dispatch.intake import plausible_point
 from dispatch.pending import clear_pending, set_pending
+from dispatch.replays import first_time
 from handlers import pending
+from handlers.common import say_handled_before
 from handlers.i18n import t
 from handlers.keyboards import location_keyboard
 from handlers.people import user_language
@@ -60,9 +62,14 @@ async def _subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE, grid_id
     svc = services(context)
     lang = await user_language(svc, update.effective_user)
     async with svc.db.transaction() as session:
-        if answered:
+        first = await first_time(session, update.update_id, svc.clock.now())
+        if first and answered:
             await clear_pending(session, update.effective_user.id)
-        created = await subscriptions.subscribe(session, update.effective_chat.id, grid_id, lang)
+        created = first and await subscriptions.subscribe(session, update.effective_chat.id,
+                                                          grid_id, lang)
+    if not first:  # handed out again
+        await say_handled_before(update, lang)
+        return
     key = "subscribe.done" if created else "subscribe.already"
     await update.effective_message.reply_text(t(lang, key, grid=_grid_name(svc, grid_id)),
                                               reply_markup=ReplyKeyboardRemove())
@@ -72,11 +79,17 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     """/subscribe: the grid of my last report, or ask where I live."""
     svc = services(context)
     user = update.effective_user
+    now = svc.clock.now()
     async with svc.db.transaction() as session:
         grid_id = await subscriptions.last_report_grid(session, user.id)
-        if grid_id is None:
-            await set_pending(session, user.id, PENDING_KIND, {},
-                              svc.clock.now() + ANSWER_WITHIN, name=user.full_name)
+        # Handed out again once answered, it must not wait for a location again.
+        first = grid_id is not None or await first_time(session, update.update_id, now)
+        if first and grid_id is None:
+            await set_pending(session, user.id, PENDING_KIND, {}, now + ANSWER_WITHIN,
+                              name=user.full_name)
+    if not first:
+        await say_handled_before(update, await user_language(svc, user))
+        return
     if grid_id is not None:
         await _subscribe(update, context, grid_id)
         return
@@ -102,6 +115,8 @@ async def on_subscribe_location(update: Update, context: ContextTypes.DEFAULT_TY
     if route.grid is None or route.outside:
         lang = await user_language(svc, update.effective_user)
         async with svc.db.transaction() as session:
+            # Recorded, so that handed out again it does not start a report either.
+            await first_time(session, update.update_id, svc.clock.now())
             await clear_pending(session, update.effective_user.id)
         await message.reply_text(t(lang, "subscribe.outside"), reply_markup=ReplyKeyboardRemove())
         return True
@@ -127,10 +142,13 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     lang = await user_language(svc, update.effective_user)
     chat_id = update.effective_chat.id
     async with svc.db.transaction() as session:
+        first = await first_time(session, update.update_id, svc.clock.now())
         grid_ids = await subscriptions.grids_of(session, chat_id)
-        if len(grid_ids) == 1:
+        if len(grid_ids) == 1 and first:
             await subscriptions.unsubscribe(session, chat_id)
-    if not grid_ids:
+    if not first:  # handed out again: it must not stop a subscription kept since
+        await say_handled_before(update, lang)
+    elif not grid_ids:
         await update.effective_message.reply_text(t(lang, "subscribe.none"))
     elif len(grid_ids) == 1:
         await update.effective_message.reply_text(

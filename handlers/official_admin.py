@@ -18,6 +18,8 @@ from dispatch.access import (
     granting_admins,
     unbind_chat,
 )
+from dispatch.replays import first_time
+from handlers.common import say_handled_before
 from handlers.i18n import t
 from handlers.menus import OFFICIAL_CHAT, clear_chat_menu, set_chat_menu
 from handlers.official_gate import example_code
@@ -71,9 +73,14 @@ async def unbind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if chat.type == ChatType.PRIVATE:
         await message.reply_text(t(lang, "official.bind_group_only"))
         return
+    now = svc.clock.now()
     async with svc.db.transaction() as session:
+        first = await first_time(session, update.update_id, now)
         result = await unbind_chat(session, chat.id, update.effective_user.id,
-                                   svc.catalog.router, svc.clock.now())
+                                   svc.catalog.router, now) if first else None
+    if result is None:  # handed out again: it must not undo a /bind given since
+        await say_handled_before(update, lang)
+        return
     lines = []
     if result.status == "unbound":
         lines.append(t(lang, "official.unbound", grids=_names(svc, result.removed)))

@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 from dispatch.access import Access, granting_admins, log_denied, resolve_access
 from dispatch.figures_period import local_day
 from dispatch.figures_request import FigureRequest, parse_request
+from dispatch.replays import first_time
 from handlers.i18n import t
 from handlers.people import user_language
 from handlers.services import Services, services
@@ -41,9 +42,11 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str)
         access = await resolve_access(session, chat.id, private, user.id if user else None)
     if access.allowed:
         return Gate(svc, lang, access)
+    now = svc.clock.now()
     async with svc.db.transaction() as session:
-        log_denied(session, user.id if user else None, chat.id, command, svc.clock.now(),
-                   "not_official" if private else "unbound_chat")
+        if await first_time(session, update.update_id, now):  # one audit row per request
+            log_denied(session, user.id if user else None, chat.id, command, now,
+                       "not_official" if private else "unbound_chat")
         admins = await granting_admins(session, svc.catalog.router)
     names = "、".join(admins) or t(lang, "official.admins_unknown")
     key = "official.refused_private" if private else "official.refused_group"

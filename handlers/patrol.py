@@ -19,8 +19,10 @@ from dispatch import lifecycle
 from dispatch.clock import to_local
 from dispatch.duty import assignee_of, may_act
 from dispatch.pending import clear_pending
+from dispatch.replays import first_time
 from handlers import case_render as render
 from handlers import pending
+from handlers.common import say_handled_before
 from handlers.i18n import t
 from handlers.media import store_picture
 from handlers.notifier import OutboxNotifier
@@ -198,9 +200,13 @@ async def take_arrival(update: Update, context: ContextTypes.DEFAULT_TYPE,
     notifier = OutboxNotifier(svc)
     now = svc.clock.now()
     async with svc.db.transaction() as session:
-        result = await lifecycle.arrive(session, int(waiting["case_id"]),
-                                        update.effective_user.id, location.latitude,
-                                        location.longitude, now, notifier.context())
+        result = await lifecycle.arrive(
+            session, int(waiting["case_id"]), update.effective_user.id, location.latitude,
+            location.longitude, now, notifier.context()) \
+            if await first_time(session, update.update_id, now) else None
+    if result is None:  # handed out again: not the answer to the case taken since
+        await say_handled_before(update, lang)
+        return True
     if not result.ok:
         text = t(lang, "case.arrival_stale", number=result.case.number if result.case else "—",
                  state=render.state_label(lang, result.case.state) if result.case else "—")
@@ -233,12 +239,16 @@ async def take_after_note(update: Update, context: ContextTypes.DEFAULT_TYPE,
         biggest = message.photo[-1]
         photo = await store_picture(svc, context.bot, biggest.file_id, biggest.file_unique_id)
     note = message.text or message.caption
+    now = svc.clock.now()
     async with svc.db.transaction() as session:
-        case = await lifecycle.add_after_note(session, int(waiting["case_id"]),
-                                              update.effective_user.id, note, photo,
-                                              svc.clock.now())
-        await clear_pending(session, update.effective_user.id)
-    if case is not None:
+        first = await first_time(session, update.update_id, now)
+        if first:
+            case = await lifecycle.add_after_note(session, int(waiting["case_id"]),
+                                                  update.effective_user.id, note, photo, now)
+            await clear_pending(session, update.effective_user.id)
+    if not first:  # handed out again: not a note for the case resolved since
+        await say_handled_before(update, lang)
+    elif case is not None:
         await message.reply_text(t(lang, "case.after_note_saved", number=case.number))
     return True
 

@@ -21,6 +21,7 @@ from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
 from dispatch import intake
+from dispatch.replays import first_time
 from dispatch.reports import (
     DraftChanged,
     DraftRow,
@@ -34,6 +35,7 @@ from dispatch.reports import (
 )
 from handlers import pending
 from handlers import resident_render as render
+from handlers.common import say_handled_before
 from handlers.i18n import t
 from handlers.media import image_type, store_picture
 from handlers.people import user_language
@@ -167,7 +169,8 @@ async def on_draft(tn: Turn, apply: Apply, *, pending_first: bool = False,
     (storage.db.autocommit); done again on the stored draft when it changed meanwhile.
 
     With `pending_first`, a live pending action of the sender is returned instead (read
-    with the draft, in one round trip). `read`: the draft as this handler read it a moment
+    with the draft, in one round trip), and an update another handler already took
+    (dispatch.replays) is only answered. `read`: the draft as this handler read it a moment
     ago (None: there was none), used for the first attempt instead of a read; the writes
     check its version, so a draft changed since is read again and the step redone."""
     user_id = tn.resident.user_id
@@ -177,10 +180,13 @@ async def on_draft(tn: Turn, apply: Apply, *, pending_first: bool = False,
                 if read is not UNREAD and attempt == 0:
                     stored = read
                 elif pending_first:
-                    waiting, stored = await pending_and_draft(session, user_id,
-                                                              tn.svc.clock.now())
-                    if waiting is not None:
-                        return Waiting(waiting)
+                    asking = await pending_and_draft(session, user_id, tn.svc.clock.now(),
+                                                     tn.update_id)
+                    if asking.handled:  # taken by a wait (到场, 办结…), handed out again
+                        return reply(tn, t(tn.lang, "update.handled_before"))
+                    if asking.pending is not None:
+                        return Waiting(asking.pending)
+                    stored = asking.draft
                 else:
                     stored = await get_draft(session, user_id)
                 return await apply(session, *await _live(session, tn, stored))
@@ -282,7 +288,11 @@ async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """/cancel: drop the draft."""
     tn = await turn(update, context)
     async with tn.svc.db.transaction() as session:
-        dropped = await drop_draft(session, tn.resident.user_id)
+        first = await first_time(session, tn.update_id, tn.svc.clock.now())
+        dropped = first and await drop_draft(session, tn.resident.user_id)
+    if not first:  # handed out again: it must not drop the report begun since
+        await say_handled_before(update, tn.lang)
+        return
     await tn.message.reply_text(t(tn.lang, "intake.cancelled" if dropped else "intake.nothing"),
                                 reply_markup=ReplyKeyboardRemove())
 

@@ -1,4 +1,5 @@
-"""Periodic housekeeping driven by the database: expired drafts, catalogue refresh."""
+"""Periodic housekeeping driven by the database: expired drafts, records of handled
+updates, catalogue refresh."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 from dispatch.catalog import refresh_catalog
 from dispatch.outbox import Outgoing, enqueue
+from dispatch.replays import forget_old
 from dispatch.reports import delete_draft, expired_drafts
 from handlers.i18n import hours, t
 from handlers.services import Services
@@ -31,6 +33,12 @@ async def expire_drafts(svc: Services) -> int:
         log.info("expired %d draft(s)", len(drafts))
         svc.wake_outbox()
     return len(drafts)
+
+
+async def forget_handled_updates(svc: Services) -> int:
+    """Drop the records of handled updates older than a day (dispatch.replays)."""
+    async with svc.db.transaction() as session:
+        return await forget_old(session, svc.clock.now())
 
 
 async def refresh_grids(svc: Services, gap_m: float) -> bool:

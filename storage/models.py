@@ -266,6 +266,16 @@ class CaseNumberCounter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class HandledUpdate(Base):
+    """A Telegram update that a patrol, duty, subscription or officials' handler has taken
+    (dispatch.replays), so the same update handed out again is not taken twice."""
+
+    __tablename__ = "handled_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Report(Base):
     """One resident's tip, as submitted; it belongs to a case (its own or a merged one)."""
 

@@ -47,6 +47,7 @@ MESSAGES: dict[str, str] = {
     "lang.set": "Language set to English.",
     "fallback.private": "Sorry, I did not understand that. To report, send /report, or just a photo, a location or a description; /help shows how.",
     "fallback.unsupported": "Sorry, I cannot handle this kind of message ({kind}) yet. Please send a photo, a location or a description; /help shows how.",
+    "update.handled_before": "I received and handled this message before; no need to send it again.",
     "error.generic": "Sorry, something went wrong on our side; nothing you sent was lost. Please try again in a moment, or send /help.",
     "command.private_only": "Please use this command in a private chat with me: @{bot_username}",
     "command.group_only": "This command works only in an officials' group bound to a grid.",

@@ -42,6 +42,7 @@ MESSAGES: dict[str, str] = {
     "lang.set": "已切换为中文。",
     "fallback.private": "抱歉，我没看懂这条消息。举报请发送 /report，或直接发照片、位置、文字描述；/help 查看用法。",
     "fallback.unsupported": "抱歉，我还处理不了这类消息（{kind}）。请发照片、位置或文字描述，/help 查看用法。",
+    "update.handled_before": "这条消息之前已经收到并处理过了，无需重发。",
     "error.generic": "抱歉，刚才出了点问题，您的信息没有丢失。请稍后再试，或发送 /help。",
     "command.private_only": "这个命令请私聊我使用：@{bot_username}",
     "command.group_only": "这个命令只能在绑定的干部群里使用。",

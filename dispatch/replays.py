@@ -1,0 +1,51 @@
+"""Telegram updates handed out again: recognised, never taken twice.
+
+Telegram delivers an update at least once. It hands one out again when the bot's
+confirmation did not reach it: the bot was killed before its next getUpdates, a webhook
+answer was lost, or two instances were given the same update. Taken twice, a patrol
+member's arrival location would land on the case they took next, an old /checkout would
+end the shift begun since, an old /cancel would drop the report begun since.
+
+Two records, one per kind of handler:
+
+- a resident's draft remembers the updates that changed it (`dispatch.intake.
+  already_applied`): the draft is read and written on every message anyway;
+- every other handler that changes something records the update here, in the
+  transaction of the change (`first_time`), so the record and the change stand or fall
+  together. The residents' intake reads this record with the draft (one statement), so an
+  answer to a wait (到场, 办结, /checkin, /subscribe) handed out again after the wait was
+  answered does not start a report either.
+
+Records are kept a day: Telegram keeps an update no longer than that.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import HandledUpdate
+
+KEPT = timedelta(days=1)
+
+
+async def first_time(session: AsyncSession, update_id: int | None, now: datetime) -> bool:
+    """Record the update as taken, in the caller's transaction; False when it already was
+    (the same update handed out again: the caller changes nothing)."""
+    if update_id is None:
+        return True
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    statement = (insert(HandledUpdate).values(update_id=update_id, at=now)
+                 .on_conflict_do_nothing(index_elements=["update_id"])
+                 .returning(HandledUpdate.update_id))
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def forget_old(session: AsyncSession, now: datetime) -> int:
+    """Drop records older than a day; the number dropped."""
+    result = await session.execute(delete(HandledUpdate).where(HandledUpdate.at < now - KEPT))
+    return result.rowcount or 0

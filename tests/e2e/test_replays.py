@@ -1,0 +1,162 @@
+"""Updates Telegram hands out again (dispatch.replays), end to end: none is taken twice.
+
+Telegram delivers at least once: after the bot was killed before its next getUpdates, or a
+webhook answer was lost, it hands an update out again. Each test gives the bot such an
+update after the person has moved on, when taking it again would do harm."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.demo import point_in
+from storage.models import Case, Event, GridOfficialChat, Subscription
+from tests.e2e.harness import ZHANG, button_data, file_report
+from tests.e2e.test_checkins import JIANGUO, check_in, shift_rows
+from tests.e2e.test_checkins import town as checkin_town
+from tests.e2e.test_dispatch import DAY_PATROL, LI, card_edit, card_in, cs, events_of, town
+from tests.e2e.test_intake import draft_of
+from tests.e2e.test_officials import ADMIN, OTHER_GROUP, seed
+from tests.e2e.test_officials import town as officials_town
+
+HANDLED = "之前已经收到并处理过了"
+
+
+async def handled_before(bot, chat_id: int) -> dict:
+    """The bot's answer to an update handed out again."""
+    return await bot.reply(chat_id, predicate=lambda m: HANDLED in (m.get("text") or ""))
+
+
+async def count(bot, model, *where) -> int:
+    async with bot.db.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+async def two_taken_cases(bot):
+    """Two cases in 白马第一网格 (张's smoke, 李's dust), both taken by 张建国."""
+    point = await point_in(bot.db, "wx-by-bm-01")
+    await file_report(bot, ZHANG, point, "田边有人焚烧秸秆", "burning")
+    card_a = await card_in(bot, "wx-by-bm-01")
+    await file_report(bot, LI, point, "工地扬尘很大", "dust")
+    card_b = await card_in(bot, "wx-by-bm-01")
+    chat = bot.chats["wx-by-bm-01"].id
+    for card in (card_a, card_b):
+        await bot.press(DAY_PATROL, card, cs(card, "ack"))
+    await bot.outbox_idle()
+    return point, [bot.emulator.message(chat, c["message_id"]) for c in (card_a, card_b)]
+
+
+async def cases(bot) -> list[Case]:
+    async with bot.db.sessions() as session:
+        return list((await session.execute(select(Case).order_by(Case.id))).scalars())
+
+
+async def test_an_arrival_location_stays_with_its_case(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        emu = bot.emulator
+        (lat, lon), (card_a, card_b) = await two_taken_cases(bot)
+        await bot.press(DAY_PATROL, card_a, cs(card_a, "arr"))
+        await bot.reply(DAY_PATROL.id)  # "send your location"
+        on_site_a = emu.send_location(DAY_PATROL, lat + 0.001, lon)
+        assert "已记录到场" in (await bot.reply(DAY_PATROL.id))["text"]
+        bot.clock.advance(timedelta(minutes=10))
+        await bot.press(DAY_PATROL, card_b, cs(card_b, "arr"))  # on the way to B
+        await bot.reply(DAY_PATROL.id)
+        emu.redeliver(on_site_a)
+        await handled_before(bot, DAY_PATROL.id)
+        a, b = await cases(bot)
+        assert (a.state, b.state) == ("on_site", "acked")  # B is not "arrived" with A's point
+        assert "arrived" not in await events_of(bot, b.id)
+        assert not [m for m in emu.sent(LI.id) if "到达" in (m.get("text") or "")]
+        emu.send_location(DAY_PATROL, lat, lon + 0.001)  # the real arrival at B
+        assert "已记录到场" in (await bot.reply(DAY_PATROL.id))["text"]
+        assert (await cases(bot))[1].state == "on_site"
+        # Handed out once more, with nothing awaited: not a resident's report either.
+        emu.redeliver(on_site_a)
+        await handled_before(bot, DAY_PATROL.id)
+        assert await draft_of(bot, DAY_PATROL.id) is None
+
+
+async def test_an_after_note_stays_with_its_case(db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        emu = bot.emulator
+        _, cards = await two_taken_cases(bot)
+        note_a = None
+        for card in cards:
+            await bot.press(DAY_PATROL, card, cs(card, "res"))
+            menu = await card_edit(bot, "wx-by-bm-01", "cs:out:")
+            await bot.press(DAY_PATROL, menu, next(d for d in button_data(menu)
+                                                   if d.endswith(":stopped")))
+            await bot.reply(DAY_PATROL.id, predicate=lambda m: "处置后" in m["text"])
+            if note_a is None:
+                note_a = emu.send_text(DAY_PATROL, "A案现场已清理，当事人已教育")
+                assert "已保存" in (await bot.reply(DAY_PATROL.id))["text"]
+        emu.redeliver(note_a)  # while B's note is awaited
+        await handled_before(bot, DAY_PATROL.id)
+        a, b = await cases(bot)
+        assert a.outcome_note == "A案现场已清理，当事人已教育" and b.outcome_note is None
+        assert "after_note" not in await events_of(bot, b.id)
+
+
+async def test_an_old_checkout_does_not_end_the_shift_begun_since(db_url: str,
+                                                                  tmp_path: Path) -> None:
+    async with checkin_town(db_url, tmp_path) as bot:
+        await check_in(bot, JIANGUO, "wx-by-bm-01")
+        checkout = bot.emulator.send_text(JIANGUO, "/checkout")
+        assert "签退" in (await bot.reply(JIANGUO.id))["text"]
+        await check_in(bot, JIANGUO, "wx-by-bm-01")
+        bot.emulator.redeliver(checkout)
+        await handled_before(bot, JIANGUO.id)
+        rows = await shift_rows(bot, JIANGUO.id)
+        assert [r.kind for r in rows] == ["shift_start", "shift_end", "shift_start"]  # on duty
+
+
+async def test_an_old_cancel_does_not_drop_the_report_begun_since(db_url: str,
+                                                                  tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_photo(ZHANG)
+        await bot.reply(ZHANG.id)
+        cancel = bot.emulator.send_text(ZHANG, "/cancel")
+        assert "已取消" in (await bot.reply(ZHANG.id))["text"]
+        await bot.say(ZHANG, "河边有人烧垃圾，烟很大")
+        bot.emulator.redeliver(cancel)
+        await handled_before(bot, ZHANG.id)
+        draft = await draft_of(bot, ZHANG.id)
+        assert draft is not None and draft.data["text"] == "河边有人烧垃圾，烟很大"
+
+
+async def test_an_old_unsubscribe_keeps_what_was_chosen_since(db_url: str,
+                                                             tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        for code in ("wx-by-bm-02", "wx-by-bm-01"):
+            await bot.say(ZHANG, f"/start s_{code}")
+        unsubscribe = bot.emulator.send_text(ZHANG, "/unsubscribe")
+        choice = await bot.reply(ZHANG.id)
+        await bot.press(ZHANG, choice, button_data(choice)[0])  # one of the two
+        assert await count(bot, Subscription, Subscription.chat_id == ZHANG.id) == 1
+        bot.emulator.redeliver(unsubscribe)  # now there is only one: it would go unasked
+        await handled_before(bot, ZHANG.id)
+        assert await count(bot, Subscription, Subscription.chat_id == ZHANG.id) == 1
+
+
+async def test_an_old_unbind_keeps_the_binding_made_since(db_url: str, tmp_path: Path) -> None:
+    async with officials_town(db_url, tmp_path) as bot:
+        await seed(bot)
+        await bot.say(ADMIN, "/bind wx-by-md", chat=OTHER_GROUP)
+        unbind = bot.emulator.send_text(ADMIN, "/unbind", chat=OTHER_GROUP)
+        await bot.reply(OTHER_GROUP.id)
+        await bot.say(ADMIN, "/bind wx-by-md", chat=OTHER_GROUP)
+        unbound = await count(bot, Event, Event.kind == "unbound")
+        bot.emulator.redeliver(unbind)
+        await handled_before(bot, OTHER_GROUP.id)
+        assert await count(bot, GridOfficialChat, GridOfficialChat.chat_id == OTHER_GROUP.id) == 1
+        assert await count(bot, Event, Event.kind == "unbound") == unbound
+        # A refused request handed out again is refused again, and audited once.
+        refused = bot.emulator.send_text(ZHANG, "/status")
+        await bot.reply(ZHANG.id)
+        denied = await count(bot, Event, Event.kind == "access_denied")
+        bot.emulator.redeliver(refused)
+        await bot.reply(ZHANG.id)
+        assert await count(bot, Event, Event.kind == "access_denied") == denied
