@@ -9,26 +9,34 @@ end the shift begun since, an old /cancel would drop the report begun since.
 Two records, one per kind of handler:
 
 - a resident's draft remembers the updates that changed it (`dispatch.intake.
-  already_applied`): the draft is read and written on every message anyway;
-- every other handler that changes something records the update here, in the
-  transaction of the change (`first_time`), so the record and the change stand or fall
-  together. The residents' intake reads this record with the draft (one statement), so an
+  already_applied`): the draft is read and written on every message anyway. When the
+  draft goes (submitted, cancelled, expired), its ids come here (`remember`), so an
+  update of a report already filed does not start the next one;
+- the other handlers that change something (the README lists them; case buttons need
+  nothing, they carry the case's version) record the update here, in the transaction of
+  the change (`first_time`), so the record and the change stand or fall together: an
+  update whose handling a crash cut short is taken when it comes again. Both halves of
+  an undoing pair are recorded (/bind and /unbind, /checkin and /checkout), or a replayed
+  tail would redo one and not the other. The residents' intake reads this record with the draft (one statement), so an
   answer to a wait (到场, 办结, /checkin, /subscribe) handed out again after the wait was
   answered does not start a report either.
 
-Records are kept a day: Telegram keeps an update no longer than that.
+Records are kept a day: Telegram keeps an update no longer than that. Update ids are
+one bot's sequence: two bot tokens over one database could share ids (not supported).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import HandledUpdate
+from storage.prepared import Prepared
 
 KEPT = timedelta(days=1)
 
@@ -43,6 +51,25 @@ async def first_time(session: AsyncSession, update_id: int | None, now: datetime
                  .on_conflict_do_nothing(index_elements=["update_id"])
                  .returning(HandledUpdate.update_id))
     return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def taken(session: AsyncSession, update_id: int | None) -> bool:
+    """Was this update recorded as taken?"""
+    return update_id is not None and await session.get(HandledUpdate, update_id) is not None
+
+
+# A draft's ids at submission: prepared (storage.prepared), it is on the residents' path.
+_REMEMBER = {name: Prepared(insert(HandledUpdate).values(
+    update_id=bindparam("update_id"), at=bindparam("at"))
+    .on_conflict_do_nothing(index_elements=["update_id"]))
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+
+
+async def remember(session: AsyncSession, update_ids: Iterable[int], now: datetime) -> None:
+    """Record updates taken already (those of a draft that goes), in the caller's
+    transaction."""
+    rows = [{"update_id": update_id, "at": now} for update_id in update_ids]
+    await _REMEMBER[session.bind.dialect.name].run_many(session, rows)
 
 
 async def forget_old(session: AsyncSession, now: datetime) -> int:

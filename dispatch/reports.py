@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dispatch.cases import CaseContext, place_report
 from dispatch.intake import anonymous_id, has_content
 from dispatch.pending import live
+from dispatch.replays import remember
 from storage.models import Case, Draft, HandledUpdate, Person, Report, ReportPhoto
 from storage.prepared import Prepared
 
@@ -178,18 +179,23 @@ async def save_draft(session: AsyncSession, resident: Resident, data: dict[str, 
                     expires_at=now + ttl)
 
 
-async def delete_draft(session: AsyncSession, draft: DraftRow) -> None:
-    """Forget a draft (submitted, cancelled or expired); raises DraftChanged when it is no
-    longer the version read."""
+async def delete_draft(session: AsyncSession, draft: DraftRow, now: datetime) -> None:
+    """Forget a draft (submitted, cancelled or expired), but not the updates it took
+    (dispatch.replays); raises DraftChanged when it is no longer the version read."""
     if not await _DELETE_DRAFT.run(session, {"draft_id": draft.id,
                                              "read_version": draft.version}):
         raise DraftChanged(draft.user_id)
+    await remember(session, draft.data.get("applied", ()), now)
 
 
-async def drop_draft(session: AsyncSession, user_id: int) -> bool:
-    """Delete the resident's draft; True when there was one."""
-    result = await session.execute(delete(Draft).where(Draft.user_id == user_id))
-    return bool(result.rowcount)
+async def drop_draft(session: AsyncSession, user_id: int, now: datetime) -> bool:
+    """Delete the resident's draft, but not the updates it took; True when there was one."""
+    data = (await session.execute(delete(Draft).where(Draft.user_id == user_id)
+                                  .returning(Draft.data))).scalar_one_or_none()
+    if data is None:
+        return False
+    await remember(session, data.get("applied", ()), now)
+    return True
 
 
 async def expired_drafts(session: AsyncSession, now: datetime,
@@ -249,7 +255,7 @@ async def submit_draft(session: AsyncSession, draft: DraftRow, resident: Residen
             again = await _REPORTED_BEFORE.scalar(session, {
                 "case_id": case.id, "report_id": report.id,
                 "user_id": resident.user_id}) is not None
-    await delete_draft(session, draft)
+    await delete_draft(session, draft, now)
     return Submitted(case=case, report=report, merged=merged, again=again)
 
 

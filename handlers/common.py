@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
@@ -88,12 +88,11 @@ async def lang_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def say_handled_before(update: Update, lang: str) -> None:
     """Answer an update Telegram handed out again (dispatch.replays): nothing is done twice.
-    The location keyboard goes, as after the first answer."""
+    Any keyboard stays: it may be the one a later question needs."""
     if update.callback_query is not None:
         await update.callback_query.answer(t(lang, "update.handled_before"))
     elif update.effective_message is not None:
-        await update.effective_message.reply_text(t(lang, "update.handled_before"),
-                                                  reply_markup=ReplyKeyboardRemove())
+        await update.effective_message.reply_text(t(lang, "update.handled_before"))
 
 
 async def unknown_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

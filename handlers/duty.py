@@ -72,12 +72,16 @@ async def checkin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     lang = await user_language(svc, user)
     now = svc.clock.now()
     async with svc.db.transaction() as session:
+        # Handed out again after the shift ended, it must not wait for a location again.
+        first = await first_time(session, update.update_id, now)
         memberships = await checkins.memberships_of(session, user.id)
         current = (await checkins.open_shift(session, memberships[0].person_id)
                    if memberships else None)
-        if memberships and current is None:
+        if memberships and current is None and first:
             await set_pending(session, user.id, PENDING_KIND, {}, now + ANSWER_WITHIN)
-    if not memberships:
+    if not first:
+        await say_handled_before(update, lang)
+    elif not memberships:
         await update.effective_message.reply_text(t(lang, "checkin.not_member"))
     elif current is not None:
         await update.effective_message.reply_text(t(

@@ -82,7 +82,8 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     now = svc.clock.now()
     async with svc.db.transaction() as session:
         grid_id = await subscriptions.last_report_grid(session, user.id)
-        # Handed out again once answered, it must not wait for a location again.
+        # Handed out again once answered, it must not wait for a location again. (With
+        # a grid known, _subscribe below records the update.)
         first = grid_id is not None or await first_time(session, update.update_id, now)
         if first and grid_id is None:
             await set_pending(session, user.id, PENDING_KIND, {}, now + ANSWER_WITHIN,
@@ -170,10 +171,15 @@ async def on_unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TY
     choice = (query.data or "").removeprefix(BUTTON_PREFIX)
     chat_id = update.effective_chat.id if update.effective_chat else update.effective_user.id
     async with svc.db.transaction() as session:
-        current = await subscriptions.grids_of(session, chat_id)
+        # Handed out again after a new subscription, an old press must not end it.
+        first = await first_time(session, update.update_id, svc.clock.now())
+        current = await subscriptions.grids_of(session, chat_id) if first else []
         chosen = current if choice == "all" else [g for g in current if str(g) == choice]
         for grid_id in chosen:
             await subscriptions.unsubscribe(session, chat_id, grid_id)
+    if not first:
+        await say_handled_before(update, lang)
+        return
     if not chosen:
         await query.answer(t(lang, "subscribe.stale"), show_alert=True)
         return

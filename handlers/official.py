@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from dispatch.access import log_denied, resolve_access
+from dispatch.access import resolve_access
 from dispatch.figures import overdue_cases, status_figures, with_duty
 from dispatch.figures_daily import chart_period, daily_series
 from dispatch.figures_period import local_day
@@ -22,7 +22,7 @@ from dispatch.figures_request import FigureRequest, parse_request
 from dispatch.figures_scope import Scope
 from handlers import official_admin, official_files
 from handlers.i18n import t
-from handlers.official_gate import Gate, parse_words
+from handlers.official_gate import Gate, audit_refusal, parse_words
 from handlers.official_gate import gate as check_access
 from handlers.official_render import chart_labels, period_text, render_overdue, render_status
 from handlers.people import user_language
@@ -108,9 +108,7 @@ async def _gate_for_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     async with svc.db.sessions() as session:
         access = await resolve_access(session, chat.id, private, update.effective_user.id)
     if not access.allowed:
-        async with svc.db.transaction() as session:
-            log_denied(session, update.effective_user.id, chat.id, "chart", svc.clock.now(),
-                       "button")
+        await audit_refusal(svc, update, "chart", "button")
         await update.callback_query.answer(t(lang, "status.chart_stale"), show_alert=True)
         return None
     return Gate(svc, lang, access)

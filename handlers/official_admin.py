@@ -47,11 +47,19 @@ async def bind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await message.reply_text(t(lang, "official.bind_usage", example=example_code(svc)))
         return
     router = svc.catalog.router
+    now = svc.clock.now()
     async with svc.db.transaction() as session:
-        result = await bind_chat(session, chat.id, update.effective_user.id, context.args[0],
-                                 router, svc.clock.now())
-        admins = await granting_admins(session, router,
-                                       [result.grid.id] if result.grid else None)
+        # Handed out again after an /unbind, an old /bind must not bind the group again.
+        if not await first_time(session, update.update_id, now):
+            result = None
+        else:
+            result = await bind_chat(session, chat.id, update.effective_user.id,
+                                     context.args[0], router, now)
+            admins = await granting_admins(session, router,
+                                           [result.grid.id] if result.grid else None)
+    if result is None:
+        await say_handled_before(update, lang)
+        return
     grid = result.grid
     if result.status == "unknown_grid":
         text = t(lang, "official.unknown_grid", word=context.args[0], example=example_code(svc))

@@ -42,17 +42,24 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str)
         access = await resolve_access(session, chat.id, private, user.id if user else None)
     if access.allowed:
         return Gate(svc, lang, access)
-    now = svc.clock.now()
-    async with svc.db.transaction() as session:
-        if await first_time(session, update.update_id, now):  # one audit row per request
-            log_denied(session, user.id if user else None, chat.id, command, now,
-                       "not_official" if private else "unbound_chat")
+    await audit_refusal(svc, update, command, "not_official" if private else "unbound_chat")
+    async with svc.db.sessions() as session:
         admins = await granting_admins(session, svc.catalog.router)
     names = "、".join(admins) or t(lang, "official.admins_unknown")
     key = "official.refused_private" if private else "official.refused_group"
     await update.effective_message.reply_text(
         t(lang, key, command=command, admins=names, example=example_code(svc)))
     return None
+
+
+async def audit_refusal(svc: Services, update: Update, command: str, reason: str) -> None:
+    """Write the audit row of a refused request, once (not again for the same update handed
+    out again, see dispatch.replays)."""
+    now = svc.clock.now()
+    user, chat = update.effective_user, update.effective_chat
+    async with svc.db.transaction() as session:
+        if await first_time(session, update.update_id, now):
+            log_denied(session, user.id if user else None, chat.id, command, now, reason)
 
 
 async def parse_words(update: Update, gate: Gate, words: list[str],

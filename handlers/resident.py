@@ -20,8 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
-from dispatch import intake
-from dispatch.replays import first_time
+from dispatch import intake, replays
 from dispatch.reports import (
     DraftChanged,
     DraftRow,
@@ -88,7 +87,7 @@ async def _live(session: AsyncSession, tn: Turn,
                 draft: DraftRow | None) -> tuple[DraftRow | None, dict[str, Any], bool]:
     now = tn.svc.clock.now()
     if draft is not None and draft.expired(now):
-        await delete_draft(session, draft)
+        await delete_draft(session, draft, now)
         return None, intake.new_draft(now), True
     if draft is None:
         return None, intake.new_draft(now), False
@@ -125,6 +124,14 @@ def reply(tn: Turn, text: str, markup: Any = None) -> Talk:
     async def talk() -> None:
         await tn.message.reply_text(text, reply_markup=markup)
     return talk
+
+
+async def replayed(session: AsyncSession, tn: Turn, draft: DraftRow | None,
+                   data: dict[str, Any]) -> bool:
+    """Did this update change the draft, or a draft gone since, already (a command handed
+    out again, see dispatch.replays)? Messages ask with the draft, in `on_draft`."""
+    return (draft is not None and intake.already_applied(data, tn.update_id)) or \
+        await replays.taken(session, tn.update_id)
 
 
 def once(tn: Turn, apply: Apply) -> Apply:
@@ -218,7 +225,11 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     take_words = False
     async with tn.svc.db.transaction() as session:
         draft, data, expired = await load(session, tn)
-        if draft is not None and not intake.is_empty(data):
+        again = await replayed(session, tn, draft, data)
+        if again:  # handed out again: ask what is still missing, begin nothing
+            text, markup = next_question(tn, draft, data) if draft is not None else (
+                t(tn.lang, "update.handled_before"), None)
+        elif draft is not None and not intake.is_empty(data):
             to = render.bound(draft.id, data)
             markup = render.InlineKeyboardMarkup([[
                 render.button(t(tn.lang, "intake.resume"), to, "resume"),
@@ -266,12 +277,17 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     async with tn.svc.db.transaction() as session:
         draft, data, expired = await load(session, tn)
+        again = await replayed(session, tn, draft, data)
         # Only what the resident gave makes a report unfinished: not an earlier poster's grid.
         unfinished = draft is not None and intake.has_content(data)
-        applied = intake.preset_grid(data, grid.code)
-        draft = await save(session, tn, draft, data)
+        applied = not again and intake.preset_grid(data, grid.code)
+        if not again:
+            draft = await save(session, tn, draft, data)
     # Say what the draft now holds: an unfinished report goes on where it was.
-    if applied and not unfinished:
+    if again:  # handed out again: the grid was set (or kept) then; begin nothing
+        text, markup = next_question(tn, draft, data) if draft is not None else (
+            t(tn.lang, "update.handled_before"), None)
+    elif applied and not unfinished:
         text = _after(tn, expired, t(tn.lang, "intake.link_grid", grid=grid.name))
         markup = render.location_keyboard(tn.lang)  # a precise point is still welcome
     elif applied:
@@ -288,8 +304,9 @@ async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """/cancel: drop the draft."""
     tn = await turn(update, context)
     async with tn.svc.db.transaction() as session:
-        first = await first_time(session, tn.update_id, tn.svc.clock.now())
-        dropped = first and await drop_draft(session, tn.resident.user_id)
+        now = tn.svc.clock.now()
+        first = await replays.first_time(session, tn.update_id, now)
+        dropped = first and await drop_draft(session, tn.resident.user_id, now)
     if not first:  # handed out again: it must not drop the report begun since
         await say_handled_before(update, tn.lang)
         return

@@ -148,7 +148,7 @@ async def _submit(session, tn: Turn, draft, data, argument: str):
 
 
 async def _cancel(session, tn: Turn, draft, data, argument: str):
-    await delete_draft(session, draft)
+    await delete_draft(session, draft, tn.svc.clock.now())
 
     async def talk(tn: Turn, update, context) -> None:
         await update.callback_query.answer()
@@ -191,7 +191,9 @@ async def _resume(session, tn: Turn, draft, data, argument: str):
 
 
 async def _restart(session, tn: Turn, draft, data, argument: str):
-    draft = await save(session, tn, draft, intake.new_draft(tn.svc.clock.now()))
+    fresh = intake.new_draft(tn.svc.clock.now())
+    fresh["applied"] = data.get("applied", [])  # what the old one took stays taken
+    draft = await save(session, tn, draft, fresh)
 
     async def talk(tn: Turn, update, context) -> None:
         await update.callback_query.answer()

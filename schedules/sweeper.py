@@ -28,7 +28,7 @@ async def expire_drafts(svc: Services) -> int:
                 dedup_key=f"draft-expired:{draft.user_id}:{draft.created_at.timestamp():.6f}",
                 payload={"text": t(lang, "intake.expired_note",
                                    hours=hours(svc.intake.draft_ttl))}))
-            await delete_draft(session, draft)
+            await delete_draft(session, draft, now)
     if drafts:
         log.info("expired %d draft(s)", len(drafts))
         svc.wake_outbox()

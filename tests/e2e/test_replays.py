@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.demo import point_in
-from storage.models import Case, Event, GridOfficialChat, Subscription
+from storage.models import Case, Event, GridOfficialChat, Person, Report, Subscription
 from tests.e2e.harness import ZHANG, button_data, file_report
 from tests.e2e.test_checkins import JIANGUO, check_in, shift_rows
 from tests.e2e.test_checkins import town as checkin_town
@@ -69,6 +69,7 @@ async def test_an_arrival_location_stays_with_its_case(db_url: str, tmp_path: Pa
         a, b = await cases(bot)
         assert (a.state, b.state) == ("on_site", "acked")  # B is not "arrived" with A's point
         assert "arrived" not in await events_of(bot, b.id)
+        await bot.outbox_idle()
         assert not [m for m in emu.sent(LI.id) if "到达" in (m.get("text") or "")]
         emu.send_location(DAY_PATROL, lat, lon + 0.001)  # the real arrival at B
         assert "已记录到场" in (await bot.reply(DAY_PATROL.id))["text"]
@@ -160,3 +161,76 @@ async def test_an_old_unbind_keeps_the_binding_made_since(db_url: str, tmp_path:
         bot.emulator.redeliver(refused)
         await bot.reply(ZHANG.id)
         assert await count(bot, Event, Event.kind == "access_denied") == denied
+
+
+# Killed before its next getUpdates, the bot is handed the whole unconfirmed tail again, in
+# order: every update of it must be recognised, also those of a draft that is gone.
+def tail(bot, *updates: dict) -> None:
+    for update in updates:
+        bot.emulator.redeliver(update)
+
+
+async def test_a_tail_across_cancel_and_submit_begins_nothing(db_url: str,
+                                                              tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        emu = bot.emulator
+        photo = emu.send_photo(ZHANG)
+        await bot.reply(ZHANG.id)
+        cancel = emu.send_text(ZHANG, "/cancel")
+        await bot.reply(ZHANG.id)
+        text = emu.send_text(ZHANG, "河边有人烧垃圾，烟很大")
+        await bot.reply(ZHANG.id)
+        tail(bot, photo, cancel, text)
+        first, second, third = await bot.replies(ZHANG.id, 3)
+        assert HANDLED in first["text"] and HANDLED in second["text"]
+        assert HANDLED not in third["text"]  # the draft's own text: asked the next question
+        draft = await draft_of(bot, ZHANG.id)
+        assert draft.data["text"] == "河边有人烧垃圾，烟很大" and draft.data["photos"] == []
+
+        location = emu.send_location(ZHANG, *await point_in(bot.db, "wx-by-bm-01"))
+        confirm = await bot.reply(ZHANG.id)
+        press = await bot.press(ZHANG, confirm, next(d for d in button_data(confirm)
+                                                     if "burning" in d))
+        summary = await bot.question(ZHANG.id)
+        submit = emu.press_button(ZHANG, summary, next(d for d in button_data(summary)
+                                                        if d.endswith(":submit")))
+        await emu.wait_for_answer(submit["callback_query"]["id"])
+        await bot.edits(ZHANG.id, predicate=lambda m: "编号" in m.get("text", ""))
+        tail(bot, text, location, press, submit)
+        for answer in await bot.replies(ZHANG.id, 2):  # the two messages; presses are stale
+            assert HANDLED in answer["text"]
+        assert await draft_of(bot, ZHANG.id) is None  # no new report begun
+        assert await count(bot, Report) == 1
+
+
+async def test_a_tail_of_bind_and_unbind_leaves_the_group_unbound(db_url: str,
+                                                                 tmp_path: Path) -> None:
+    async with officials_town(db_url, tmp_path) as bot:
+        await seed(bot)
+        bind = bot.emulator.send_text(ADMIN, "/bind wx-by-md", chat=OTHER_GROUP)
+        await bot.reply(OTHER_GROUP.id)
+        unbind = bot.emulator.send_text(ADMIN, "/unbind", chat=OTHER_GROUP)
+        await bot.reply(OTHER_GROUP.id)
+        tail(bot, bind, unbind)
+        for answer in await bot.replies(OTHER_GROUP.id, 2):
+            assert HANDLED in answer["text"]
+        assert await count(bot, GridOfficialChat, GridOfficialChat.chat_id == OTHER_GROUP.id) == 0
+
+
+async def test_a_tail_of_a_shift_leaves_nothing_awaited(db_url: str, tmp_path: Path) -> None:
+    async with checkin_town(db_url, tmp_path) as bot:
+        emu = bot.emulator
+        checkin = emu.send_text(JIANGUO, "/checkin")
+        await bot.reply(JIANGUO.id)
+        location = emu.send_location(JIANGUO, *await point_in(bot.db, "wx-by-bm-01"))
+        assert "已签到上岗" in (await bot.reply(JIANGUO.id))["text"]
+        checkout = emu.send_text(JIANGUO, "/checkout")
+        await bot.reply(JIANGUO.id)
+        tail(bot, checkin, location, checkout)
+        for answer in await bot.replies(JIANGUO.id, 3):
+            assert HANDLED in answer["text"]
+        rows = await shift_rows(bot, JIANGUO.id)
+        assert [r.kind for r in rows] == ["shift_start", "shift_end"]
+        async with bot.db.sessions() as session:
+            person = await session.scalar(select(Person).where(Person.telegram_id == JIANGUO.id))
+        assert person.pending is None  # the next location is not taken as a check-in

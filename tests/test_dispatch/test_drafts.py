@@ -41,10 +41,10 @@ async def test_a_write_over_a_version_not_read_is_refused(db: Database) -> None:
             await save_draft(session, RESIDENT, {"text": "丁"}, NOW, TTL)
     async with db.autocommit() as session:
         with pytest.raises(DraftChanged):  # dropped from the old version
-            await delete_draft(session, first)
+            await delete_draft(session, first, NOW)
     assert await _stored(db) == {"text": "甲乙"}
     async with db.autocommit() as session:
-        await delete_draft(session, second)
+        await delete_draft(session, second, NOW)
     assert await _stored(db) is None
 
 
