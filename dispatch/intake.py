@@ -66,7 +66,7 @@ def add_text(draft: dict[str, Any], text: str, max_chars: int = MAX_TEXT_CHARS) 
 # given the same update. A draft remembers the updates it took, so none is taken twice (a
 # description written twice on the patrol's card, "允许联系我" ticked and then unticked).
 # Only the last few are kept: an update handed out again is one of the last handed out.
-APPLIED_KEPT = 20
+APPLIED_KEPT = 40
 
 
 def already_applied(draft: dict[str, Any], update_id: int | None) -> bool:

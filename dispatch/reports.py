@@ -181,11 +181,13 @@ async def save_draft(session: AsyncSession, resident: Resident, data: dict[str, 
 
 async def delete_draft(session: AsyncSession, draft: DraftRow, now: datetime) -> None:
     """Forget a draft (submitted, cancelled or expired), but not the updates it took
-    (dispatch.replays); raises DraftChanged when it is no longer the version read."""
+    (dispatch.replays); raises DraftChanged when it is no longer the version read. The ids
+    go first: in an autocommit session each statement commits on its own, and a draft
+    gone with its ids not yet recorded could be begun again by them."""
+    await remember(session, draft.data.get("applied", ()), now)
     if not await _DELETE_DRAFT.run(session, {"draft_id": draft.id,
                                              "read_version": draft.version}):
         raise DraftChanged(draft.user_id)
-    await remember(session, draft.data.get("applied", ()), now)
 
 
 async def drop_draft(session: AsyncSession, user_id: int, now: datetime) -> bool:

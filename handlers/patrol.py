@@ -73,8 +73,10 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         if action == "ack":
             result = await lifecycle.acknowledge(session, case_id, version, user_id, chat_id,
                                                  now, ctx)
-        elif action == "arr":
-            result = await lifecycle.request_arrival(session, case_id, version, user_id, now, ctx)
+        elif action == "arr":  # keeps the case's version: recorded instead (dispatch.replays)
+            result = await lifecycle.request_arrival(
+                session, case_id, version, user_id, now, ctx) \
+                if await first_time(session, update.update_id, now) else None
         elif action == "out":
             result = await lifecycle.resolve(session, case_id, version, user_id, argument or "",
                                              chat_id, now, ctx)
@@ -86,6 +88,9 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                                               chat_id, now, ctx)
         else:
             result = lifecycle.Result(False, None, "bad_outcome")
+    if result is None:  # 到场 handed out again
+        await say_handled_before(update, lang)
+        return
     if not result.ok:
         await query.answer(await _refusal(svc, lang, result), show_alert=True)
         return

@@ -237,6 +237,9 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             text = t(tn.lang, "intake.unfinished")
             if words:  # not taken: it is unclear which report they belong to
                 text += "\n" + t(tn.lang, "intake.unfinished_words")
+            # Nothing saved: recorded, or handed out again once the draft is gone it
+            # would begin a report.
+            await replays.first_time(session, tn.update_id, tn.svc.clock.now())
         elif intake.describes(words):
             take_words = True  # the words start the report (below, as a text would)
         else:
@@ -437,6 +440,7 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not intake.can_add_photo(data, tn.svc.intake.max_photos):
             return await _over_limit(session, tn, draft, data, message.media_group_id)
         if draft is not None and intake.has_photo(data, item.file_unique_id):
+            draft = await save(session, tn, draft, data)  # records the update, see once()
             return reply(tn, *next_question(tn, draft, data, t(tn.lang, "intake.photo_duplicate")))
         wanted = True
         return _silent
@@ -463,12 +467,15 @@ async def _silent() -> None:
 
 async def _over_limit(session, tn: Turn, draft: DraftRow | None, data: dict[str, Any],
                       album: str | None) -> Talk:
-    """Over the photo limit: say so once per album (or per single photo), keep nothing new."""
-    if album and album in data.get("capped_albums", []):
-        return _silent
-    if album:
+    """Over the photo limit: say so once per album (or per single photo), keep nothing new
+    but the update (handed out again once the draft is gone, it must not begin the next
+    report, see once())."""
+    said = bool(album) and album in data.get("capped_albums", [])
+    if album and not said:
         data["capped_albums"] = [*data.get("capped_albums", []), album]
-        await save(session, tn, draft, data)
+    await save(session, tn, draft, data)
+    if said:
+        return _silent
     return reply(tn, t(tn.lang, "intake.too_many_photos", limit=tn.svc.intake.max_photos))
 
 
@@ -486,8 +493,7 @@ async def _add_photo(session, tn: Turn, draft: DraftRow | None, data: dict[str, 
     if analysis is not None:
         cut = intake.add_text(data, message.caption, tn.svc.intake.max_text_chars)
         _take_guess(data, analysis)
-    if draft is None or added or analysis is not None:
-        draft = await save(session, tn, draft, data)
+    draft = await save(session, tn, draft, data)  # a picture already there: the update
     if album_seen and added:
         return _silent  # one answer per album, given for its first photo
     if not added:

@@ -6,6 +6,7 @@ update after the person has moved on, when taking it again would do harm."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -234,3 +235,60 @@ async def test_a_tail_of_a_shift_leaves_nothing_awaited(db_url: str, tmp_path: P
         async with bot.db.sessions() as session:
             person = await session.scalar(select(Person).where(Person.telegram_id == JIANGUO.id))
         assert person.pending is None  # the next location is not taken as a check-in
+
+
+async def test_a_tail_of_unsaved_answers_begins_nothing(db_url: str, tmp_path: Path) -> None:
+    # Answers that changed nothing in the draft (the same photo again, "/report" offering
+    # to continue) are recorded too: after /cancel, their tail must not begin a report.
+    from bot.emulator.files import make_png
+
+    async with town(db_url, tmp_path) as bot:
+        emu = bot.emulator
+        picture = make_png(64, 64, (1, 2, 3))
+        photo = emu.send_photo(ZHANG, data=picture)
+        await bot.reply(ZHANG.id)
+        same = emu.send_photo(ZHANG, data=picture)
+        assert "已经收到过" in (await bot.reply(ZHANG.id))["text"]
+        report = emu.send_text(ZHANG, "/report")
+        assert "未提交" in (await bot.reply(ZHANG.id))["text"]  # continue or begin again?
+        cancel = emu.send_text(ZHANG, "/cancel")
+        await bot.reply(ZHANG.id)
+        tail(bot, photo, same, report, cancel)
+        for answer in await bot.replies(ZHANG.id, 4):
+            assert HANDLED in answer["text"]
+        assert await draft_of(bot, ZHANG.id) is None
+
+
+async def test_a_tail_of_arrival_press_and_shift_awaits_nothing(db_url: str,
+                                                               tmp_path: Path) -> None:
+    # 到场 keeps the case's version (pressed again, it asks again): it is recorded instead,
+    # or its replay after the member moved on would wait for an arrival location again.
+    async with town(db_url, tmp_path) as bot:
+        emu = bot.emulator
+        (lat, lon), (card_a, _) = await two_taken_cases(bot)
+        arrival = emu.press_button(DAY_PATROL, card_a, cs(card_a, "arr"))
+        await bot.reply(DAY_PATROL.id)
+        checkin = emu.send_text(DAY_PATROL, "/checkin")
+        await bot.reply(DAY_PATROL.id)
+        location = emu.send_location(DAY_PATROL, lat, lon)
+        assert "已签到上岗" in (await bot.reply(DAY_PATROL.id))["text"]
+        tail(bot, arrival, checkin, location)
+        for answer in await bot.replies(DAY_PATROL.id, 2):
+            assert HANDLED in answer["text"]
+        # The press came from the patrol chat, taken alongside the private chat: wait
+        # until the bot answered it again (Telegram refuses a second answer; it is tried).
+        query = arrival["callback_query"]["id"]
+
+        def answered() -> int:
+            return sum(1 for method, params in emu.calls if method == "answerCallbackQuery"
+                       and str(params.get("callback_query_id")) == query)
+
+        for _ in range(250):  # up to five seconds
+            if answered() == 2:
+                break
+            await asyncio.sleep(0.02)
+        assert answered() == 2, "the press handed out again was never answered"
+        async with bot.db.sessions() as session:
+            person = await session.scalar(select(Person).where(
+                Person.telegram_id == DAY_PATROL.id))
+        assert person.pending is None
