@@ -1,4 +1,5 @@
-"""Routing: which grid a point belongs to, over a spatial index (shapely STRtree).
+"""Routing: which grid a point belongs to, over a uniform index of cells (and a shapely
+STRtree for the neighbours and the gaps).
 
 Rules, in order:
 1. Inside (or on the edge of) one or more polygons: the deepest grid wins; on a shared edge
@@ -7,6 +8,15 @@ Rules, in order:
 2. In a gap between polygons: the nearest grid within `gap_m` metres (default 300 m).
 3. Elsewhere (far away, 0,0, another town): the top-level grid's duty desk, flagged
    `outside=True` so the resident is told.
+
+Rule 1 is answered by `_Cells`: the polygons' bounds are cut into square cells, about
+four per polygon. Each cell lists, in rule 1's order, the polygons whose bounds meet it;
+when the first of them covers the whole cell (most cells), that is the answer for every
+point in it, with no geometry test at all. Otherwise the listed polygons are tested in
+order and the first that covers the point wins; a cell listing more than a few (cells made
+coarse by a polygon drawn far from the others) leaves the point to the STRtree. A point
+costs a few microseconds, where building a shapely Point and querying the STRtree cost
+10-20.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely import STRtree
 from shapely.geometry import Point, shape
@@ -64,7 +75,7 @@ class Router:
         self._indexed = [node for node in nodes if node.id in geometries]
         self._geoms = [geometries[node.id] for node in self._indexed]
         self._position = {node.id: i for i, node in enumerate(self._indexed)}
-        # Rule 1's order, ranked once: the deepest grid first, then the smallest code.
+        # Rule 1's order, once: the deepest grid first, then the smallest code.
         ordered = sorted(range(len(self._indexed)),
                          key=lambda i: (-self._indexed[i].depth, self._indexed[i].code))
         self._rank = [0] * len(ordered)
@@ -73,6 +84,7 @@ class Router:
         for geom in self._geoms:
             shapely.prepare(geom)
         self._tree = STRtree(self._geoms)
+        self._cells = _Cells(self._geoms, ordered)
         roots = sorted((n for n in nodes if n.parent_id is None), key=lambda n: (n.depth, n.code))
         self.root: GridNode | None = roots[0] if roots else None
 
@@ -150,13 +162,18 @@ class Router:
                     and abs(latitude) <= 90 and abs(longitude) <= 180)
         if not on_earth or not self._geoms:
             return Route(self.root, "none" if self.root is None else "outside")
-        point = Point(longitude, latitude)
-        # For a point, "intersects" is "covered by" (inside or on the edge), and cheaper.
-        hits = self._tree.query(point, predicate="intersects")
-        if len(hits):
-            return Route(self._indexed[min(hits.tolist(), key=self._rank.__getitem__)],
-                         "inside")
-        return self._nearest(point, latitude, longitude)
+        index = self._cells.locate(longitude, latitude)
+        if index is _Cells.CROWDED:  # many polygons in one cell: the STRtree sorts them out
+            point = Point(longitude, latitude)
+            # For a point, "intersects" is "covered by" (inside or on the edge).
+            hits = self._tree.query(point, predicate="intersects")
+            if len(hits):
+                return Route(self._indexed[min(hits.tolist(), key=self._rank.__getitem__)],
+                             "inside")
+            return self._nearest(point, latitude, longitude)
+        if index is not None:
+            return Route(self._indexed[index], "inside")
+        return self._nearest(Point(longitude, latitude), latitude, longitude)
 
     def _nearest(self, point: Point, latitude: float, longitude: float) -> Route:
         # Degrees are not metres: search a generous box, then measure on the sphere.
@@ -175,3 +192,74 @@ class Router:
         if best is not None:
             return Route(best[3], "nearest", best[0])
         return Route(self.root, "none" if self.root is None else "outside")
+
+
+class _Cells:
+    """Rule 1 over a uniform grid of cells (see the module docstring). `ordered`: polygon
+    indexes in rule 1's order (the deepest first, then the smallest code)."""
+
+    PER_POLYGON = 4  # cells per polygon, about
+    # More polygons than this to test in one cell (a grid drawn far from the others makes
+    # the cells coarse): the caller asks the STRtree instead.
+    MAX_TESTS = 8
+    CROWDED = -1
+
+    def __init__(self, geoms: list[Any], ordered: list[int]) -> None:
+        self._geoms = geoms
+        self._answers: list[int | tuple[int, ...] | None] = []
+        self._cols = self._rows = 0
+        if not geoms:
+            return
+        bounds = shapely.bounds(np.array(geoms, dtype=object))
+        self._x0, self._y0 = float(bounds[:, 0].min()), float(bounds[:, 1].min())
+        width = max(float(bounds[:, 2].max()) - self._x0, 1e-9)
+        height = max(float(bounds[:, 3].max()) - self._y0, 1e-9)
+        side = math.sqrt(width * height / (self.PER_POLYGON * len(geoms)))
+        self._cols = max(1, min(4096, math.ceil(width / side)))
+        self._rows = max(1, min(4096, math.ceil(height / side)))
+        self._w, self._h = width / self._cols, height / self._rows
+        lists: list[list[int]] = [[] for _ in range(self._cols * self._rows)]
+        for i in ordered:  # so each cell's list comes in rule 1's order
+            minx, miny, maxx, maxy = bounds[i]
+            ix0, iy0 = self._cell(minx, miny)
+            ix1, iy1 = self._cell(maxx, maxy)
+            for iy in range(iy0, iy1 + 1):
+                row = iy * self._cols
+                for ix in range(ix0, ix1 + 1):
+                    lists[row + ix].append(i)
+        # A cell the first of its polygons covers entirely has its answer already.
+        filled = [c for c, found in enumerate(lists) if found]
+        boxes = shapely.box(*np.array([self._box(c) for c in filled]).T) if filled else []
+        firsts = np.array([geoms[lists[c][0]] for c in filled], dtype=object)
+        covered = shapely.covers(firsts, boxes) if filled else []
+        self._answers = [None] * len(lists)
+        for c, whole in zip(filled, covered, strict=True):
+            self._answers[c] = lists[c][0] if whole else tuple(lists[c])
+
+    def _cell(self, x: float, y: float) -> tuple[int, int]:
+        ix = min(max(int((x - self._x0) / self._w), 0), self._cols - 1)
+        iy = min(max(int((y - self._y0) / self._h), 0), self._rows - 1)
+        return ix, iy
+
+    def _box(self, cell: int) -> tuple[float, float, float, float]:
+        iy, ix = divmod(cell, self._cols)
+        x, y = self._x0 + ix * self._w, self._y0 + iy * self._h
+        return x, y, x + self._w, y + self._h
+
+    def locate(self, x: float, y: float) -> int | None:
+        """The index of the polygon rule 1 gives the point, None when none covers it, or
+        CROWDED."""
+        ix = (x - self._x0) / self._w if self._cols else -1.0
+        iy = (y - self._y0) / self._h if self._rows else -1.0
+        if not (0 <= ix <= self._cols and 0 <= iy <= self._rows):
+            return None  # outside every polygon's bounds
+        answer = self._answers[min(int(iy), self._rows - 1) * self._cols
+                               + min(int(ix), self._cols - 1)]
+        if answer is None or isinstance(answer, int):
+            return answer
+        if len(answer) > self.MAX_TESTS:
+            return self.CROWDED
+        for i in answer:
+            if shapely.intersects_xy(self._geoms[i], x, y):  # covers, for a point
+                return i
+        return None

@@ -136,3 +136,35 @@ def test_related_grids_contain_one_another() -> None:
     assert r.related("a", "a")
     assert not r.related("a-1", "b") and not r.related("a", "b")
     assert not r.related("a", "nowhere") and not r.related("nowhere", "nowhere")
+
+
+# A town of 12 × 12 grids in 3 × 3 communities under one street, with gaps between the
+# grids: cells are finer than the communities, so many are answered without a test.
+TOWN = [(1, "s", "街道", "street", None, -1, mapping(box(0, 0, 1.2, 1.2)))]
+for cx in range(3):
+    for cy in range(3):
+        community = 10 + cx * 3 + cy
+        TOWN.append((community, f"c{cx}{cy}", "社区", "community", 1, -community,
+                     mapping(box(cx * 0.4, cy * 0.4, cx * 0.4 + 0.4, cy * 0.4 + 0.4))))
+        for gx in range(4):
+            for gy in range(4):
+                x, y = cx * 0.4 + gx * 0.1, cy * 0.4 + gy * 0.1
+                TOWN.append((1000 + len(TOWN), f"c{cx}{cy}-{gx}{gy}", "网格", "grid",
+                             community, None, mapping(box(x, y, x + 0.09, y + 0.1))))
+TOWN_ROUTER = Router.from_rows(TOWN, gap_m=0)
+# The same town and one grid drawn far away: the cells grow coarse and crowded.
+FAR = [*TOWN, (9999, "zz", "远方网格", "grid", 1, None, mapping(box(40, 40, 40.1, 40.1)))]
+FAR_ROUTER = Router.from_rows(list(reversed(FAR)), gap_m=0)
+EDGES = st.sampled_from([0.0, 0.09, 0.1, 0.19, 0.2, 0.4, 0.8, 1.2]) | st.floats(-0.1, 1.3)
+
+
+@given(EDGES, EDGES)
+def test_a_town_matches_the_rule_written_out(latitude: float, longitude: float) -> None:
+    for router_, rows in ((TOWN_ROUTER, TOWN), (FAR_ROUTER, FAR)):
+        route = router_.locate(latitude, longitude)
+        expected = _rule_one(rows, latitude, longitude)
+        if expected is None:
+            assert route.how == "outside"
+        else:
+            assert (route.how, route.grid.code) == ("inside", expected)
+    assert FAR_ROUTER.locate(40.05, 40.05).grid.code == "zz"
