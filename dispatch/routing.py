@@ -203,6 +203,7 @@ class _Cells:
     # the cells coarse): the caller asks the STRtree instead.
     MAX_TESTS = 8
     CROWDED = -1
+    _CHUNK = 20_000  # cells whose cover is tested at a time (bounds the memory of boxes)
 
     def __init__(self, geoms: list[Any], ordered: list[int]) -> None:
         self._geoms = geoms
@@ -211,30 +212,44 @@ class _Cells:
         if not geoms:
             return
         bounds = shapely.bounds(np.array(geoms, dtype=object))
-        self._x0, self._y0 = float(bounds[:, 0].min()), float(bounds[:, 1].min())
-        width = max(float(bounds[:, 2].max()) - self._x0, 1e-9)
-        height = max(float(bounds[:, 3].max()) - self._y0, 1e-9)
-        side = math.sqrt(width * height / (self.PER_POLYGON * len(geoms)))
+        ordered = [i for i in ordered if np.isfinite(bounds[i]).all()]  # not empty
+        if not ordered:
+            return
+        kept = bounds[ordered]
+        self._x0, self._y0 = float(kept[:, 0].min()), float(kept[:, 1].min())
+        self._x1, self._y1 = float(kept[:, 2].max()), float(kept[:, 3].max())
+        width = max(self._x1 - self._x0, 1e-9)
+        height = max(self._y1 - self._y0, 1e-9)
+        # A point is put in its cell by rounded arithmetic, so it may lie a few ulps outside
+        # the cell's box: a cell is "covered" only if its box grown by this margin is.
+        self._margin = 64 * 2.0 ** -52 * (max(abs(self._x0), abs(self._x1), abs(self._y0),
+                                                abs(self._y1)) + max(width, height))
+        side = math.sqrt(width * height / (self.PER_POLYGON * len(ordered)))
         self._cols = max(1, min(4096, math.ceil(width / side)))
         self._rows = max(1, min(4096, math.ceil(height / side)))
         self._w, self._h = width / self._cols, height / self._rows
         lists: list[list[int]] = [[] for _ in range(self._cols * self._rows)]
+        # Listed per cell up to one past MAX_TESTS (then it is crowded): many large,
+        # overlapping polygons cost numpy work over their cells, not a Python loop.
+        counts = np.zeros((self._rows, self._cols), dtype=np.int32)
         for i in ordered:  # so each cell's list comes in rule 1's order
             minx, miny, maxx, maxy = bounds[i]
             ix0, iy0 = self._cell(minx, miny)
             ix1, iy1 = self._cell(maxx, maxy)
-            for iy in range(iy0, iy1 + 1):
-                row = iy * self._cols
-                for ix in range(ix0, ix1 + 1):
-                    lists[row + ix].append(i)
+            block = counts[iy0:iy1 + 1, ix0:ix1 + 1]
+            room = np.argwhere(block <= self.MAX_TESTS)
+            block += 1
+            for dy, dx in room.tolist():
+                lists[(iy0 + dy) * self._cols + ix0 + dx].append(i)
         # A cell the first of its polygons covers entirely has its answer already.
-        filled = [c for c, found in enumerate(lists) if found]
-        boxes = shapely.box(*np.array([self._box(c) for c in filled]).T) if filled else []
-        firsts = np.array([geoms[lists[c][0]] for c in filled], dtype=object)
-        covered = shapely.covers(firsts, boxes) if filled else []
         self._answers = [None] * len(lists)
-        for c, whole in zip(filled, covered, strict=True):
-            self._answers[c] = lists[c][0] if whole else tuple(lists[c])
+        filled = [c for c, found in enumerate(lists) if found]
+        for at in range(0, len(filled), self._CHUNK):
+            chunk = filled[at:at + self._CHUNK]
+            boxes = shapely.box(*np.array([self._box(c) for c in chunk]).T)
+            firsts = np.array([geoms[lists[c][0]] for c in chunk], dtype=object)
+            for c, whole in zip(chunk, shapely.covers(firsts, boxes).tolist(), strict=True):
+                self._answers[c] = lists[c][0] if whole else tuple(lists[c])
 
     def _cell(self, x: float, y: float) -> tuple[int, int]:
         ix = min(max(int((x - self._x0) / self._w), 0), self._cols - 1)
@@ -243,18 +258,16 @@ class _Cells:
 
     def _box(self, cell: int) -> tuple[float, float, float, float]:
         iy, ix = divmod(cell, self._cols)
-        x, y = self._x0 + ix * self._w, self._y0 + iy * self._h
-        return x, y, x + self._w, y + self._h
+        x, y, m = self._x0 + ix * self._w, self._y0 + iy * self._h, self._margin
+        return x - m, y - m, x + self._w + m, y + self._h + m
 
     def locate(self, x: float, y: float) -> int | None:
         """The index of the polygon rule 1 gives the point, None when none covers it, or
         CROWDED."""
-        ix = (x - self._x0) / self._w if self._cols else -1.0
-        iy = (y - self._y0) / self._h if self._rows else -1.0
-        if not (0 <= ix <= self._cols and 0 <= iy <= self._rows):
+        if not (self._cols and self._x0 <= x <= self._x1 and self._y0 <= y <= self._y1):
             return None  # outside every polygon's bounds
-        answer = self._answers[min(int(iy), self._rows - 1) * self._cols
-                               + min(int(ix), self._cols - 1)]
+        ix, iy = self._cell(x, y)
+        answer = self._answers[iy * self._cols + ix]
         if answer is None or isinstance(answer, int):
             return answer
         if len(answer) > self.MAX_TESTS:

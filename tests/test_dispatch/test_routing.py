@@ -168,3 +168,36 @@ def test_a_town_matches_the_rule_written_out(latitude: float, longitude: float) 
         else:
             assert (route.how, route.grid.code) == ("inside", expected)
     assert FAR_ROUTER.locate(40.05, 40.05).grid.code == "zz"
+
+
+def test_points_a_rounding_step_from_edges() -> None:
+    # A point is put in its cell by rounded arithmetic; these came out wrong before the
+    # cells' boxes got their margin and the bounds their exact check (found in review).
+    up, down = math.inf, -math.inf
+    lone = box(109.748337, 31.458167, 109.775274, 31.754299)  # 6-decimal GPS figures
+    router_ = Router.from_rows([(1, "a", "", "grid", None, None, mapping(lone))], gap_m=0)
+    assert router_.locate(31.754299, 109.748337).how == "inside"  # on the max edge
+    assert router_.locate(31.754299, math.nextafter(109.775274, up)).how == "outside"
+    x0 = 0.03
+    x1 = x0 + 0.3
+    x2 = x1 + 0.3
+    rows = [(1, "b", "", "grid", None, None, mapping(box(x0, 0, x1, 0.075))),
+            (2, "a", "", "grid", None, None, mapping(box(x1, 0, x2, 0.075)))]
+    pair = Router.from_rows(rows, gap_m=0)
+    assert pair.locate(0.03, math.nextafter(x1, down)).grid.code == "b"  # only b covers it
+    assert pair.locate(0.03, x1).grid.code == "a"  # the shared edge: the smaller code
+    assert pair.locate(0.03, math.nextafter(x1, up)).grid.code == "a"
+    third = [(i * 10 + j, f"g{i}{j}", "", "grid", None, None,
+              mapping(box(i / 3, j / 3, (i + 1) / 3, (j + 1) / 3)))
+             for i in range(6) for j in range(2)]
+    tiles = Router.from_rows(third, gap_m=0)
+    for i in range(1, 6):
+        for x in (math.nextafter(i / 3, down), i / 3, math.nextafter(i / 3, up)):
+            for y in (0.1, 0.5):
+                assert tiles.locate(y, x).grid.code == _rule_one(third, y, x), (x, y)
+
+
+def test_an_empty_geometry_is_left_out() -> None:
+    rows = [(1, "a", "", "grid", None, None, mapping(box(0, 0, 1, 1))),
+            (2, "b", "", "grid", None, None, {"type": "Polygon", "coordinates": []})]
+    assert Router.from_rows(rows, gap_m=0).locate(0.5, 0.5).grid.code == "a"
