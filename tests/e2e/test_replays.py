@@ -171,6 +171,22 @@ def tail(bot, *updates: dict) -> None:
         bot.emulator.redeliver(update)
 
 
+async def answered_again(emu, press: dict) -> None:
+    """Wait until the bot answered a press handed out again (Telegram refuses a second
+    answer to a query, but the bot tries: that is when it has taken the press)."""
+    query = press["callback_query"]["id"]
+
+    def answers() -> int:
+        return sum(1 for method, params in emu.calls if method == "answerCallbackQuery"
+                   and str(params.get("callback_query_id")) == query)
+
+    for _ in range(250):  # up to five seconds
+        if answers() == 2:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"the press handed out again was never answered: {press}")
+
+
 async def test_a_tail_across_cancel_and_submit_begins_nothing(db_url: str,
                                                               tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
@@ -200,6 +216,7 @@ async def test_a_tail_across_cancel_and_submit_begins_nothing(db_url: str,
         tail(bot, text, location, press, submit)
         for answer in await bot.replies(ZHANG.id, 2):  # the two messages; presses are stale
             assert HANDLED in answer["text"]
+        await answered_again(emu, submit)  # the last of the tail
         assert await draft_of(bot, ZHANG.id) is None  # no new report begun
         assert await count(bot, Report) == 1
 
@@ -275,19 +292,8 @@ async def test_a_tail_of_arrival_press_and_shift_awaits_nothing(db_url: str,
         tail(bot, arrival, checkin, location)
         for answer in await bot.replies(DAY_PATROL.id, 2):
             assert HANDLED in answer["text"]
-        # The press came from the patrol chat, taken alongside the private chat: wait
-        # until the bot answered it again (Telegram refuses a second answer; it is tried).
-        query = arrival["callback_query"]["id"]
-
-        def answered() -> int:
-            return sum(1 for method, params in emu.calls if method == "answerCallbackQuery"
-                       and str(params.get("callback_query_id")) == query)
-
-        for _ in range(250):  # up to five seconds
-            if answered() == 2:
-                break
-            await asyncio.sleep(0.02)
-        assert answered() == 2, "the press handed out again was never answered"
+        # The press came from the patrol chat, taken alongside the private chat.
+        await answered_again(emu, arrival)
         async with bot.db.sessions() as session:
             person = await session.scalar(select(Person).where(
                 Person.telegram_id == DAY_PATROL.id))
