@@ -17,9 +17,9 @@ Two records, one per kind of handler:
   the change (`first_time`), so the record and the change stand or fall together: an
   update whose handling a crash cut short is taken when it comes again. Both halves of
   an undoing pair are recorded (/bind and /unbind, /checkin and /checkout), or a replayed
-  tail would redo one and not the other. The residents' intake reads this record with the draft (one statement), so an
-  answer to a wait (到场, 办结, /checkin, /subscribe) handed out again after the wait was
-  answered does not start a report either.
+  tail would redo one and not the other. The residents' intake reads this record with
+  the draft (one statement), so an answer to a wait (到场, 办结, /checkin, /subscribe)
+  handed out again after the wait was answered does not start a report either.
 
 Records are kept a day: Telegram keeps an update no longer than that. Update ids are
 one bot's sequence: two bot tokens over one database could share ids (not supported).
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -41,16 +42,26 @@ from storage.prepared import Prepared
 KEPT = timedelta(days=1)
 
 
+# One INSERT that skips an update already recorded, per dialect; prepared
+# (storage.prepared): a draft's ids are recorded on the residents' path, at submission.
+def _record(insert: Any) -> Any:
+    return (insert(HandledUpdate).values(update_id=bindparam("update_id"), at=bindparam("at"))
+            .on_conflict_do_nothing(index_elements=["update_id"]))
+
+
+_DIALECTS = (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+_RECORD = {name: Prepared(_record(insert).returning(HandledUpdate.update_id))
+           for name, insert in _DIALECTS}
+_RECORD_MANY = {name: Prepared(_record(insert)) for name, insert in _DIALECTS}
+
+
 async def first_time(session: AsyncSession, update_id: int | None, now: datetime) -> bool:
     """Record the update as taken, in the caller's transaction; False when it already was
     (the same update handed out again: the caller changes nothing)."""
     if update_id is None:
         return True
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    statement = (insert(HandledUpdate).values(update_id=update_id, at=now)
-                 .on_conflict_do_nothing(index_elements=["update_id"])
-                 .returning(HandledUpdate.update_id))
-    return (await session.execute(statement)).scalar_one_or_none() is not None
+    return await _RECORD[session.bind.dialect.name].scalar(
+        session, {"update_id": update_id, "at": now}) is not None
 
 
 async def taken(session: AsyncSession, update_id: int | None) -> bool:
@@ -58,18 +69,11 @@ async def taken(session: AsyncSession, update_id: int | None) -> bool:
     return update_id is not None and await session.get(HandledUpdate, update_id) is not None
 
 
-# A draft's ids at submission: prepared (storage.prepared), it is on the residents' path.
-_REMEMBER = {name: Prepared(insert(HandledUpdate).values(
-    update_id=bindparam("update_id"), at=bindparam("at"))
-    .on_conflict_do_nothing(index_elements=["update_id"]))
-    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
-
-
 async def remember(session: AsyncSession, update_ids: Iterable[int], now: datetime) -> None:
     """Record updates taken already (those of a draft that goes), in the caller's
     transaction."""
     rows = [{"update_id": update_id, "at": now} for update_id in update_ids]
-    await _REMEMBER[session.bind.dialect.name].run_many(session, rows)
+    await _RECORD_MANY[session.bind.dialect.name].run_many(session, rows)
 
 
 async def forget_old(session: AsyncSession, now: datetime) -> int:
