@@ -134,6 +134,14 @@ async def replayed(session: AsyncSession, tn: Turn, draft: DraftRow | None,
         await replays.taken(session, tn.update_id)
 
 
+def asked_again(tn: Turn, draft: DraftRow | None, data: dict[str, Any]) -> tuple[str, Any]:
+    """The answer to an update handed out again: the next question of the draft, in case
+    the first answer never went out, or "handled before" when the draft is gone."""
+    if draft is None:
+        return t(tn.lang, "update.handled_before"), None
+    return next_question(tn, draft, data)
+
+
 def once(tn: Turn, apply: Apply) -> Apply:
     """`apply`, unless this update already changed the draft (Telegram hands an update out
     again when its confirmation did not arrive, see intake.already_applied): then nothing
@@ -143,7 +151,7 @@ def once(tn: Turn, apply: Apply) -> Apply:
         if draft is not None and intake.already_applied(data, tn.update_id):
             log.info("update %s of %s handed out again: not applied twice", tn.update_id,
                      tn.resident.user_id)
-            return reply(tn, *next_question(tn, draft, data))
+            return reply(tn, *asked_again(tn, draft, data))
         return await apply(session, draft, data, expired)
     return guarded
 
@@ -227,8 +235,7 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         draft, data, expired = await load(session, tn)
         again = await replayed(session, tn, draft, data)
         if again:  # handed out again: ask what is still missing, begin nothing
-            text, markup = next_question(tn, draft, data) if draft is not None else (
-                t(tn.lang, "update.handled_before"), None)
+            text, markup = asked_again(tn, draft, data)
         elif draft is not None and not intake.is_empty(data):
             to = render.bound(draft.id, data)
             markup = render.InlineKeyboardMarkup([[
@@ -288,8 +295,7 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             draft = await save(session, tn, draft, data)
     # Say what the draft now holds: an unfinished report goes on where it was.
     if again:  # handed out again: the grid was set (or kept) then; begin nothing
-        text, markup = next_question(tn, draft, data) if draft is not None else (
-            t(tn.lang, "update.handled_before"), None)
+        text, markup = asked_again(tn, draft, data)
     elif applied and not unfinished:
         text = _after(tn, expired, t(tn.lang, "intake.link_grid", grid=grid.name))
         markup = render.location_keyboard(tn.lang)  # a precise point is still welcome

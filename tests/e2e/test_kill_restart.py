@@ -140,7 +140,7 @@ async def test_killed_mid_draft_and_restarted_the_residents_go_on(db_url: str,
             process.send_signal(signal.SIGKILL)  # no clean shutdown at all
             await process.wait()
             # Killed before it confirmed Alice's message (its next getUpdates): Telegram
-            # hands it out again. (A no-op when the kill really came that early.)
+            # hands it out again, once, whether or not the kill really came that early.
             emu.redeliver(text)
             process = await _start(env, tmp_path)
             [again] = await emu.wait_for(new, chat_id=ALICE.id, timeout=30)
