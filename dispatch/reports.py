@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, delete, exc, insert, select, update
+from sqlalchemy import BigInteger, bindparam, delete, exc, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.cases import CaseContext, place_report
@@ -261,10 +261,23 @@ async def submit_draft(session: AsyncSession, draft: DraftRow, resident: Residen
     return Submitted(case=case, report=report, merged=merged, again=again)
 
 
-async def my_reports(session: AsyncSession, user_id: int, limit: int = 10) -> list[tuple[Report, Case]]:
-    """The resident's latest reports with their cases, newest first."""
+@dataclass(frozen=True)
+class MyCase:
+    """A case the resident reported: when they last reported it, and how many times."""
+
+    case: Case
+    last_at: datetime
+    times: int
+
+
+async def my_reports(session: AsyncSession, user_id: int, limit: int = 10) -> list[MyCase]:
+    """The cases the resident reported, the latest report first. A case reported twice
+    (the same fire told again) is one entry: it has one state and one outcome."""
+    last_at = func.max(Report.submitted_at).label("last_at")
     rows = await session.execute(
-        select(Report, Case).join(Case, Report.case_id == Case.id)
+        select(Case, last_at, func.count(Report.id))
+        .join(Report, Report.case_id == Case.id)
         .where(Report.reporter_user_id == user_id)
-        .order_by(Report.submitted_at.desc(), Report.id.desc()).limit(limit))
-    return [(report, case) for report, case in rows.all()]
+        .group_by(Case.id)
+        .order_by(last_at.desc(), Case.id.desc()).limit(limit))
+    return [MyCase(case, at, times) for case, at, times in rows.all()]

@@ -13,9 +13,10 @@ from dispatch.cases import to_duty_desk
 from dispatch.catalog import GridCatalog
 from dispatch.clock import to_local
 from dispatch.intake import CATEGORIES, confident_guess
+from dispatch.reports import MyCase
 from handlers.i18n import t
 from handlers.keyboards import location_keyboard
-from storage.models import Case, Report
+from storage.models import Case
 
 CATEGORY_ICONS = {"burning": "🔥", "fireworks": "🎆", "dust": "🌫", "other": "📝"}
 
@@ -154,16 +155,19 @@ def submitted(lang: str, case: Case, data: dict[str, Any], catalog: GridCatalog,
     return f"{text}\n\n{details(lang, data, catalog)}"
 
 
-def my_reports(lang: str, rows: list[tuple[Report, Case]], catalog: GridCatalog) -> str:
-    """The resident's reports, newest first."""
+def my_reports(lang: str, rows: list[MyCase], catalog: GridCatalog) -> str:
+    """The cases the resident reported, the latest first."""
     if not rows:
         return t(lang, "my.none")
     lines = [t(lang, "my.title")]
-    for report, case in rows:
+    for row in rows:
+        case = row.case
         grid = catalog.router.get(case.grid_id)
-        lines.append(t(lang, "my.line", number=case.number,
-                       time=f"{to_local(report.submitted_at):%m-%d %H:%M}",
-                       category=category_label(lang, case.category),
-                       state=state_label(lang, case.state),
-                       grid=grid.name if grid else "—"))
+        line = t(lang, "my.line", number=case.number,
+                 time=f"{to_local(row.last_at):%m-%d %H:%M}",
+                 category=category_label(lang, case.category),
+                 state=state_label(lang, case.state),
+                 grid=grid.name if grid else "—",
+                 times=t(lang, "my.times", times=row.times) if row.times > 1 else "")
+        lines.append(line)
     return "\n".join(lines)

@@ -162,7 +162,8 @@ MESSAGES: dict[str, str] = {
     'intake.forwarded': 'Forwarded messages cannot be reports. Please send what you saw yourself (photo, location or text).',
     'my.none': 'You have no reports yet. When you see pollution, send /report.',
     'my.title': 'My reports (latest 10):',
-    'my.line': '• {number} {time} {category} — {state} ({grid})',
+    'my.line': '• {number} {time} {category} — {state} ({grid}{times})',
+    'my.times': ', reported by you {times} times',
     'intake.expired_note': 'Your draft report was not submitted within {hours} hours and has been cleared. Send /report to start again.',
     'group.added': "Hello! I am Lantian, the patrol bot. This group's id is {chat_id}.\nAn admin can set it as a grid's patrol chat (patrol_chat_id) or officials' chat (official_chat_ids) in the grids file, or send /bind <grid code> here to bind it as an officials' chat. Residents report privately to @{bot_username}.",
 }

@@ -157,7 +157,8 @@ MESSAGES: dict[str, str] = {
     'intake.forwarded': '转发的消息不能作为举报。请直接发送您看到的情况（照片、位置或文字）。',
     'my.none': '您还没有举报记录。看到污染线索，发送 /report 即可举报。',
     'my.title': '我的举报（最近10条）：',
-    'my.line': '• {number} {time} {category} — {state}（{grid}）',
+    'my.line': '• {number} {time} {category} — {state}（{grid}{times}）',
+    'my.times': '，您举报了{times}次',
     'intake.expired_note': '您的举报草稿超过 {hours} 小时未提交，已自动清除。需要时请重新发送 /report。',
     'group.added': '您好！我是「蓝天」巡查助手。本群的 ID 是 {chat_id}。\n管理员可以在网格文件里把它设为某个网格的巡查群（patrol_chat_id）或干部群（official_chat_ids），也可以在本群发送 /bind 网格代码 绑定为干部群。居民举报请私聊 @{bot_username}。',
 }

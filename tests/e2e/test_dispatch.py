@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.demo import point_in
 from bot.emulator import TgUser
 from storage.models import Case, CheckIn, Event, Report
-from tests.e2e.harness import ALICE, GRIDS, ROSTER, ZHANG, button_data, file_report, running_bot
+from tests.e2e.harness import ALICE, CASE_NUMBER, GRIDS, ROSTER, ZHANG, button_data, file_report, running_bot
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)  # a working day, working hours
@@ -129,6 +129,34 @@ async def test_a_storm_of_duplicates_reaches_the_patrol_chat_as_one_count_and_on
         # Exactly those two calls reached the chat after the storm.
         assert len(bot.emulator.sent(chat_id)) - before == 2
         assert (await case_of(bot)).report_count == 6
+
+
+async def test_my_lists_a_case_reported_twice_once(db_url: str, tmp_path: Path) -> None:
+    """/my lists cases, not reports: a fire told twice is one line that says so; the case
+    reported last comes first, in zh and en."""
+    async with town(db_url, tmp_path) as bot:
+        fireworks = await point_in(bot.db, "wx-by-bm-01")
+        dust = await point_in(bot.db, "wx-by-xh-01")
+        for user in (ZHANG, ALICE):
+            await file_report(bot, user, fireworks, "小区里有人放鞭炮", "fireworks")
+            bot.clock.advance(timedelta(minutes=5))
+            await file_report(bot, user, dust, "工地扬尘很大", "dust")
+            bot.clock.advance(timedelta(minutes=5))
+            again = await file_report(bot, user, (fireworks[0], fireworks[1] + 0.0005),
+                                      "还在放", "fireworks")
+            assert CASE_NUMBER.search(again["text"]).group() == "20261123-0001"
+            bot.clock.advance(timedelta(minutes=5))
+        [zh] = await bot.say(ZHANG, "/my")
+        lines = [line for line in zh["text"].splitlines() if line.startswith("•")]
+        assert len(lines) == 2
+        assert "20261123-0001" in lines[0] and "10:10" in lines[0] and "您举报了2次" in lines[0]
+        assert "20261123-0002" in lines[1] and "10:05" in lines[1] and "举报了" not in lines[1]
+        [en] = await bot.say(ALICE, "/my")
+        lines = [line for line in en["text"].splitlines() if line.startswith("•")]
+        assert len(lines) == 2
+        assert "20261123-0001" in lines[0] and "10:25" in lines[0]
+        assert "reported by you 2 times" in lines[0]
+        assert "20261123-0002" in lines[1] and "reported by you" not in lines[1]
 
 
 async def test_duplicates_merge_and_every_reporter_hears_the_outcome(db_url: str,
