@@ -14,7 +14,16 @@ from sqlalchemy import select
 from bot.demo import point_in
 from bot.emulator import TgUser
 from storage.models import Case, CheckIn, Event, Report
-from tests.e2e.harness import ALICE, CASE_NUMBER, GRIDS, ROSTER, ZHANG, button_data, file_report, running_bot
+from tests.e2e.harness import (
+    ALICE,
+    CASE_NUMBER,
+    GRIDS,
+    ROSTER,
+    ZHANG,
+    button_data,
+    file_report,
+    running_bot,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)  # a working day, working hours
