@@ -1,6 +1,8 @@
-"""People's own choices: the language a person chose with /lang."""
+"""People: the language a person chose with /lang, and how their name is written."""
 
 from __future__ import annotations
+
+import re
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,3 +28,25 @@ async def choose_language(session: AsyncSession, telegram_id: int, name: str,
         session.add(Person(telegram_id=telegram_id, name=name, language=language))
     else:
         person.language = language
+
+
+# Han characters (with the compatibility and extension blocks) and the kana.
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+def person_name(first: str | None, last: str | None = None) -> str:
+    """A Telegram user's name as people write it: the two fields in Telegram's order,
+    joined without a space where they meet in Chinese characters (王 + 阿姨: 王阿姨,
+    张 + 三: 张三), with one otherwise ("Alice Smith")."""
+    first, last = (first or "").strip(), (last or "").strip()
+    if not (first and last):
+        return first or last
+    joiner = "" if _CJK.match(first[-1]) and _CJK.match(last[0]) else " "
+    return f"{first}{joiner}{last}"
+
+
+def greeting_name(first: str | None, last: str | None = None) -> str:
+    """The name to greet a user by: a Chinese name whole (greeting 张三 or 王阿姨 by the
+    surname alone, "您好，张！", reads curt), another by its first name ("Hello, Alice!")."""
+    whole = person_name(first, last)
+    return whole if _CJK.search(whole) else (first or "").strip() or whole

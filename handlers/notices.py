@@ -25,7 +25,7 @@ from handlers import pending
 from handlers.common import say_handled_before
 from handlers.i18n import t
 from handlers.keyboards import location_keyboard
-from handlers.people import user_language
+from handlers.people import name_of, user_language
 from handlers.services import Services, services
 
 PENDING_KIND = "subscribe"
@@ -87,7 +87,7 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         first = grid_id is not None or await first_time(session, update.update_id, now)
         if first and grid_id is None:
             await set_pending(session, user.id, PENDING_KIND, {}, now + ANSWER_WITHIN,
-                              name=user.full_name)
+                              name=name_of(user))
     if not first:
         await say_handled_before(update, await user_language(svc, user))
         return

@@ -6,7 +6,7 @@ import time
 
 from telegram import User
 
-from dispatch.people import choose_language, chosen_language
+from dispatch.people import choose_language, chosen_language, person_name
 from handlers.i18n import language_for
 from handlers.services import Services
 
@@ -14,6 +14,11 @@ from handlers.services import Services
 # live CACHE_SECONDS: another instance's /lang change shows up here within that time.
 CACHE_SECONDS = 60.0
 CACHE_SIZE = 50_000
+
+
+def name_of(user: User) -> str:
+    """The user's name as people write it (dispatch.people.person_name)."""
+    return person_name(user.first_name, user.last_name)
 
 
 async def user_language(svc: Services, user: User | None) -> str:
@@ -36,5 +41,5 @@ async def user_language(svc: Services, user: User | None) -> str:
 async def set_user_language(svc: Services, user: User, lang: str) -> None:
     """Remember `user`'s language choice (creates the person row for residents)."""
     async with svc.db.transaction() as session:
-        await choose_language(session, user.id, user.full_name, lang)
+        await choose_language(session, user.id, name_of(user), lang)
     svc.languages[user.id] = (time.monotonic() + CACHE_SECONDS, lang)

@@ -21,6 +21,7 @@ from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
 from dispatch import intake, replays
+from dispatch.people import greeting_name
 from dispatch.reports import (
     DraftChanged,
     DraftRow,
@@ -37,7 +38,7 @@ from handlers import resident_render as render
 from handlers.common import say_handled_before
 from handlers.i18n import t
 from handlers.media import image_type, store_picture
-from handlers.people import user_language
+from handlers.people import name_of, user_language
 from handlers.services import Services, services
 from nlp import analyze
 
@@ -64,7 +65,7 @@ async def turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Turn:
     svc = services(context)
     user = update.effective_user
     lang = await user_language(svc, user)
-    resident = Resident(user_id=user.id, chat_id=update.effective_chat.id, name=user.full_name,
+    resident = Resident(user_id=user.id, chat_id=update.effective_chat.id, name=name_of(user),
                         language=lang)
     return Turn(svc, lang, resident, update.effective_message, update.update_id)
 
@@ -268,7 +269,8 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """/start, also `/start g_<grid code>` from a community poster (pre-selects the grid)."""
     tn = await turn(update, context)
     payload = context.args[0] if context.args else ""
-    welcome = t(tn.lang, "start.welcome", name=update.effective_user.first_name or "")
+    user = update.effective_user
+    welcome = t(tn.lang, "start.welcome", name=greeting_name(user.first_name, user.last_name))
     if payload.startswith("s_"):  # a poster's "subscribe to ban notices" code
         from handlers.notices import subscribe_via_link
 

@@ -12,6 +12,7 @@ async def test_start_and_help_in_chinese_and_english(db_url: str, tmp_path: Path
     async with running_bot(db_url, tmp_path) as bot:
         [welcome] = await bot.say(ZHANG, "/start")
         assert "蓝天" in welcome["text"] and "匿名" in welcome["text"]
+        assert welcome["text"].startswith("您好，张三！")  # 张 + 三: a Chinese name, whole
         [welcome_en] = await bot.say(ALICE, "/start")
         assert welcome_en["text"].startswith("Hello Alice")
         [help_zh] = await bot.say(ZHANG, "/help")

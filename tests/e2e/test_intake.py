@@ -633,7 +633,7 @@ async def test_only_residents_who_allow_it_are_named_on_the_card(db_url: str,
         card = await bot.reply(chat, predicate=lambda m: "工单" in (
             m.get("caption") or m.get("text") or ""))
         shown = card.get("caption") or card.get("text")
-        assert "愿意被联系" not in shown and "张 三" not in shown  # (张建国 is on duty)
+        assert "愿意被联系" not in shown and "张三" not in shown  # (张建国 is on duty)
         assert f"tg://user?id={ZHANG.id}" not in json.dumps(card)
 
         summary = await _summary(bot, ALICE, "wx-by-bm-02", "Someone is burning rubbish")
@@ -647,6 +647,16 @@ async def test_only_residents_who_allow_it_are_named_on_the_card(db_url: str,
         assert "愿意被联系的举报人：Alice Smith" in shown
         # A mention: the patrol can open a chat with her.
         assert f"tg://user?id={ALICE.id}" in json.dumps(card)
+
+        # 张's name is written as Chinese names are, without the space between Telegram's
+        # two fields (张 + 三).
+        summary = await _summary(bot, ZHANG, "wx-by-xh-01", "工地扬尘很大，没有洒水")
+        await bot.press_action(ZHANG, summary, "contact")
+        await bot.edits(ZHANG.id, predicate=lambda m: "☑" in json.dumps(m, ensure_ascii=False))
+        await submit(bot, ZHANG, bot.emulator.message(ZHANG.id, summary["message_id"]))
+        card = await bot.reply(bot.chats["wx-by-xh-01"].id, predicate=lambda m: "工单" in (
+            m.get("caption") or m.get("text") or ""))
+        assert "愿意被联系的举报人：张三" in (card.get("caption") or card.get("text"))
 
 
 async def test_pictures_sent_as_files_with_odd_types_are_kept(db_url: str,
