@@ -122,12 +122,34 @@ def set_location(draft: dict[str, Any], latitude: float, longitude: float, sourc
 
 
 def propose_place(draft: dict[str, Any], place: str | None, grid_code: str) -> None:
-    """A place named in text matched a grid: to be confirmed by the resident."""
+    """A place named in text matched a grid: to be confirmed by the resident (unless it is
+    the grid they confirmed already: "是的，就在白马小区门口" only says more precisely where)."""
     if draft.get("latitude") is not None:
         return  # a shared point beats a place name
-    draft.update(grid_code=grid_code, grid_confirmed=False, location_source="text")
+    if not (draft.get("grid_confirmed") and draft.get("grid_code") == grid_code):
+        draft.update(grid_code=grid_code, grid_confirmed=False, location_source="text")
     if place:
         draft["address_text"] = place
+
+
+# A text that only says where is a place, not a description: "在新华社区", "新华社区的垃圾站",
+# typed when asked where, or after "不对，" to "是在墨斗社区吗?". At most this long, beyond
+# it a text says more than where. The words before a place go ("就在白马小区门口").
+PLACE_ONLY_CHARS = 30
+_PLACE_LEAD = ("就是在", "就在", "是在", "在", "是")
+
+
+def place_words(text: str, is_tip: bool, names_grid: bool) -> str | None:
+    """The words for the report's place when `text` says only where: it names a grid, does
+    not read like a tip (`is_tip`, from the classifier) and is short. None otherwise; then
+    the text is a description like any other."""
+    words = text.strip(_ANSWER_PUNCTUATION)
+    if is_tip or not names_grid or not words or len(words) > PLACE_ONLY_CHARS:
+        return None
+    for lead in _PLACE_LEAD:
+        if words.startswith(lead) and len(words) > len(lead):
+            return words[len(lead):].strip(_ANSWER_PUNCTUATION)
+    return words
 
 
 def preset_grid(draft: dict[str, Any], grid_code: str) -> bool:
@@ -153,6 +175,20 @@ def yes_or_no(text: str) -> bool | None:
     text says something else (then it is a description like any other)."""
     word = text.strip(_ANSWER_PUNCTUATION).lower()
     return True if word in _YES else False if word in _NO else None
+
+
+def leading_answer(text: str) -> tuple[bool | None, str]:
+    """A yes or no that opens a longer text, set off by punctuation ("不对，是在新华社区",
+    "no, it's …"): (the answer, the words after it). (None, text) when there is none."""
+    stripped = text.lstrip(_ANSWER_PUNCTUATION)
+    for i, char in enumerate(stripped):
+        if char in _ANSWER_PUNCTUATION:
+            rest = stripped[i:].lstrip(_ANSWER_PUNCTUATION)
+            answer = yes_or_no(stripped[:i])
+            if answer is None or not rest:
+                break
+            return answer, rest
+    return None, text
 
 
 # Words that are meant as a button press, typed instead: never part of a description.

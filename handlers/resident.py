@@ -361,13 +361,25 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
             hint = t(tn.lang, "intake.use_buttons") if asked == "summary" else \
                 t(tn.lang, "intake.typed_command", word=text.strip())
             return reply(tn, *next_question(tn, draft, data, hint))
-        if analysis is None:
+        words, said = text, analysis
+        lead, rest = intake.leading_answer(text)
+        if draft is not None and asked == "place_confirm" and lead is not None \
+                and intake.meaningful_text(rest):
+            intake.confirm_place(data, lead)  # "不对，是在新华社区": answered, then more
+            words, said = rest, analyze(rest[: limit * 2], tn.svc.catalog.gazetteer)
+        if said is None:
             return reply(tn, _after(tn, expired, t(tn.lang, "intake.emoji_only")))
-        if draft is None and not (start or analysis.is_tip or analysis.grids):
+        if draft is None and not (start or said.is_tip or said.grids):
             # small talk: no draft is started
             return reply(tn, _after(tn, expired, t(tn.lang, "fallback.private")))
-        cut = intake.add_text(data, text, limit)
-        _take_guess(data, analysis)
+        place = intake.place_words(words, said.is_tip, bool(said.grids)) \
+            if data.get("latitude") is None else None
+        if place is not None:  # says only where: moves the report, not its description
+            intake.propose_place(data, place, said.grids[0])
+            draft = await save(session, tn, draft, data)
+            return reply(tn, *next_question(tn, draft, data, _with_notes(tn, expired)))
+        cut = intake.add_text(data, words, limit)
+        _take_guess(data, said)
         draft = await save(session, tn, draft, data)
         truncated = t(tn.lang, "intake.text_truncated", limit=limit) if cut else None
         # Asked for the place after a text, say the text was taken (other questions show it).

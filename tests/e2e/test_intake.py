@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.demo import point_in
+from bot.emulator import TgUser
 from storage.models import Case, Draft, Report, ReportPhoto
 from tests.e2e.harness import (
     ALICE,
@@ -26,6 +27,7 @@ from tests.e2e.harness import (
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+LI = TgUser(1003, "李", "四")
 START = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 
 
@@ -149,6 +151,38 @@ async def test_place_question_answered_by_typing(db_url: str, tmp_path: Path) ->
         draft = await draft_of(bot, ZHANG.id)
         assert draft.data["category_confirmed"] and draft.data["text"] == "墨斗社区那边有人烧垃圾"
         assert await reports_of(bot, ZHANG.id) == []
+
+
+async def test_a_place_typed_as_a_correction_moves_the_report_not_its_description(
+        db_url: str, tmp_path: Path) -> None:
+    """"不对，是在新华社区" answers "是在墨斗社区吗?" and names the place instead; "在新华社区"
+    typed when asked where does the same. Neither is written into the description the
+    patrol reads: they say where, which the report shows as its place."""
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_text(ZHANG, "墨斗社区那边有人烧垃圾")
+        await bot.reply(ZHANG.id)
+        [place] = await bot.say(ZHANG, "不对，是在新华社区")
+        assert "新华社区吗" in place["text"] and "墨斗" not in place["text"]
+        draft = (await draft_of(bot, ZHANG.id)).data
+        assert draft["text"] == "墨斗社区那边有人烧垃圾" and draft["grid_code"] == "wx-by-xh"
+        assert not draft["grid_confirmed"]
+        [confirm] = await bot.say(ZHANG, "是")
+        assert "焚烧" in confirm["text"] and "对吗" in confirm["text"]
+
+        [ask] = await bot.say(LI, "河边有人在烧垃圾，烟很大")
+        assert asks_location(ask)
+        [place] = await bot.say(LI, "在新华社区")
+        assert "新华社区吗" in place["text"]
+        draft = (await draft_of(bot, LI.id)).data
+        assert draft["text"] == "河边有人在烧垃圾，烟很大" and draft["grid_code"] == "wx-by-xh"
+
+        # A correction that also tells what happens is a description as well.
+        bot.emulator.send_text(ALICE, "墨斗社区有人放鞭炮")
+        await bot.reply(ALICE.id)
+        [place] = await bot.say(ALICE, "no, 新华社区有人在烧秸秆")
+        draft = (await draft_of(bot, ALICE.id)).data
+        assert draft["grid_code"] == "wx-by-xh" and "烧秸秆" in draft["text"]
+        assert not draft["text"].startswith("no")
 
 
 async def test_place_denied_asks_for_location(db_url: str, tmp_path: Path) -> None:

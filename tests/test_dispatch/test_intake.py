@@ -71,6 +71,35 @@ def test_typed_answers_to_a_yes_no_question() -> None:
         assert intake.yes_or_no(text) is None, text
 
 
+def test_a_yes_or_no_that_opens_a_longer_text() -> None:
+    assert intake.leading_answer("不对，是在新华社区") == (False, "是在新华社区")
+    assert intake.leading_answer("是的。就在白马小区门口") == (True, "就在白马小区门口")
+    assert intake.leading_answer("no, 新华社区有人在烧秸秆") == (False, "新华社区有人在烧秸秆")
+    for text in ("不对", "不对，", "不是白马，是新华", "有人烧垃圾，烟很大", "not really"):
+        assert intake.leading_answer(text) == (None, text), text
+
+
+def test_a_text_that_only_says_where_is_a_place() -> None:
+    assert intake.place_words("在新华社区", False, True) == "新华社区"
+    assert intake.place_words("就在白马小区门口。", False, True) == "白马小区门口"
+    assert intake.place_words("新华社区的垃圾站", False, True) == "新华社区的垃圾站"
+    assert intake.place_words("新华社区有人在烧秸秆", True, True) is None  # a tip too
+    assert intake.place_words("在河边", False, False) is None  # no grid named
+    long = "新华社区" + "那个" * intake.PLACE_ONLY_CHARS
+    assert intake.place_words(long, False, True) is None  # says more than where
+
+
+def test_a_place_named_again_in_the_confirmed_grid_stays_confirmed() -> None:
+    draft = intake.new_draft(NOW)
+    intake.propose_place(draft, "白马小区", "wx-by-bm")
+    assert intake.next_question(draft) == "place_confirm"
+    intake.confirm_place(draft, True)
+    intake.propose_place(draft, "白马小区门口", "wx-by-bm")  # "是的，就在白马小区门口"
+    assert draft["grid_confirmed"] and draft["address_text"] == "白马小区门口"
+    intake.propose_place(draft, "新华社区", "wx-by-xh")  # another grid: asked again
+    assert not draft["grid_confirmed"] and draft["grid_code"] == "wx-by-xh"
+
+
 def test_a_typed_answer_goes_to_the_question_asked() -> None:
     draft = intake.new_draft(NOW)
     intake.set_location(draft, 31.4, 109.6, "gps", "wx-by-bm-01", False, None)
