@@ -24,6 +24,19 @@ _NEG_GAP = 6  # characters allowed between a negator and the word it negates
 _PAIR_GAP = 12  # characters allowed between a burning verb/smoke and its object
 _PAIR_GAP_WORDS = 5  # the same in English, counted in words ("burning a huge pile of old tyres")
 _LATIN = re.compile(r"[a-z]")
+# English negators, matched as whole words (the lexicon's trie has no word boundaries, and
+# "whenever" hides "never"): "no fireworks tonight", "nobody is burning anything". A negator
+# governs a cue at most _EN_NEG_WORDS words on, in its clause. Phrases that look negative
+# but report the nuisance ("nobody stops them", "never stops") are not negators.
+_EN_NEG = re.compile(r"\b(?:no one|nobody|no|not|never|none|without|(?:is|are|was|were|do|"
+                     r"does|did|have|has|had|ca|wo|could)n['’]t|cannot)\b")
+_EN_NONNEG = re.compile(r"\b(?:not only|no idea|no end|no matter|(?:nobody|no one) (?:cares|"
+                        r"stops|stopped|stopping|does|did|is doing|came|comes|listens)|never "
+                        r"(?:stops|stopped|ends)|(?:does|do|did|wo)n['’]t stop|not stopping|"
+                        r"(?:ca|could)n['’]t (?:sleep|breathe|stand|open)|"
+                        r"cannot (?:sleep|breathe|stand|open))\b")
+_EN_NEG_CUE = Cue("neg", None, None, 0.0)
+_EN_NEG_WORDS = 2
 _ACTIVE_FW = {"还放", "还在放", "照放", "照样放", "又放", "又在放", "放上了", "偷偷放", "还有人放"}
 _SPRINKLE = {"洒水", "雾炮", "喷淋", "喷雾", "洒水车", "洒水降尘", "洒过水", "洒"}
 _OPINION_CUES = {"建议", "希望", "能不能", "可不可以", "为什么", "凭什么", "呼吁", "是否", "可以放吗",
@@ -91,6 +104,15 @@ def _tokens(text: str) -> list[Tok]:
                             bisect.bisect_right(clause_at, m.start()),
                             bisect.bisect_right(sentence_at, m.start())))
         toks.sort(key=lambda t: t.start)
+    if _LATIN.search(text):
+        affirmed = [(m.start(), m.end()) for m in _EN_NONNEG.finditer(text)]
+        for m in _EN_NEG.finditer(text):
+            if any(a <= m.start() < b for a, b in affirmed):
+                continue
+            toks.append(Tok(m.start(), m.end(), m.group(), _EN_NEG_CUE,
+                            bisect.bisect_right(clause_at, m.start()),
+                            bisect.bisect_right(sentence_at, m.start())))
+        toks.sort(key=lambda t: t.start)
     return toks
 
 
@@ -119,9 +141,14 @@ def _mark_negation(text: str, toks: list[Tok]) -> None:
             continue
         if kind not in _CONTENT or last_neg is None or blocked:
             continue
-        if last_neg.clause != tok.clause or tok.start - last_neg.end > _NEG_GAP:
+        if last_neg.clause != tok.clause:
             continue
         gap = text[last_neg.end:tok.start]
+        if last_neg.cue is _EN_NEG_CUE:
+            if len(gap.split()) > _EN_NEG_WORDS:
+                continue
+        elif len(gap) > _NEG_GAP:
+            continue
         if "不" in gap or "没" in gap:  # double negation: 没有一天不烧
             continue
         tok.negated = True

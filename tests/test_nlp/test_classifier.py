@@ -201,6 +201,19 @@ def test_confidence_grows_with_evidence() -> None:
         ("the entire street is quiet", "other", None),  # entire is not a tire
         ("is the fire station open", "other", None),
         ("he got fired", "other", None),
+        # Negation, as in Chinese: what did not happen is no tip.
+        ("no fireworks tonight, all quiet", "other", None),
+        ("nobody is burning anything", "other", None),
+        ("there are no more fireworks", "other", None),
+        ("I haven't seen any smoke", "other", None),
+        ("I didn’t see anyone burning straw", "other", None),  # a phone's apostrophe
+        # ... but only as words, only close by, and not in phrases that report the nuisance
+        ("whenever they burn garbage the smoke is terrible", "burning", "garbage"),
+        ("They don't care and keep burning rubbish", "burning", "garbage"),
+        ("Nobody stops them burning garbage every night", "burning", "garbage"),
+        ("burning garbage, no one came to stop it", "burning", "garbage"),
+        ("I can't sleep, firecrackers all night", "fireworks", None),
+        ("the construction site is not covered, lots of dust", "dust", "construction"),
     ],
 )
 def test_english_tips(text: str, expected: str, sub: str | None) -> None:
