@@ -235,6 +235,26 @@ async def test_a_tail_of_bind_and_unbind_leaves_the_group_unbound(db_url: str,
         assert await count(bot, GridOfficialChat, GridOfficialChat.chat_id == OTHER_GROUP.id) == 0
 
 
+async def test_a_checkin_handed_out_again_while_awaited_asks_again(db_url: str,
+                                                                    tmp_path: Path) -> None:
+    """The first answer to /checkin may never have gone out: handed out again while its
+    location is awaited, /checkin shows the location button again, and the shift starts
+    once."""
+    async with checkin_town(db_url, tmp_path) as bot:
+        emu = bot.emulator
+        checkin = emu.send_text(JIANGUO, "/checkin")
+        await bot.reply(JIANGUO.id)
+        tail(bot, checkin)
+        again = await bot.reply(JIANGUO.id)
+        assert HANDLED not in again["text"] and again["reply_markup"]["keyboard"][0][0][
+            "request_location"]
+        emu.send_location(JIANGUO, *await point_in(bot.db, "wx-by-bm-01"))
+        assert "已签到上岗" in (await bot.reply(JIANGUO.id))["text"]
+        tail(bot, checkin)  # the shift runs now: nothing awaited, nothing asked
+        assert HANDLED in (await bot.reply(JIANGUO.id))["text"]
+        assert [r.kind for r in await shift_rows(bot, JIANGUO.id)] == ["shift_start"]
+
+
 async def test_a_tail_of_a_shift_leaves_nothing_awaited(db_url: str, tmp_path: Path) -> None:
     async with checkin_town(db_url, tmp_path) as bot:
         emu = bot.emulator
