@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from bot.demo import point_in
 from storage.models import Case, Event, GridOfficialChat, Person, Report, Subscription
-from tests.e2e.harness import ZHANG, button_data, file_report
+from tests.e2e.harness import ALICE, ZHANG, button_data, file_report
 from tests.e2e.test_checkins import JIANGUO, check_in, shift_rows
 from tests.e2e.test_checkins import town as checkin_town
 from tests.e2e.test_dispatch import DAY_PATROL, LI, card_edit, card_in, cs, events_of, town
@@ -141,6 +141,23 @@ async def test_an_old_unsubscribe_keeps_what_was_chosen_since(db_url: str,
         bot.emulator.redeliver(unsubscribe)  # now there is only one: it would go unasked
         await handled_before(bot, ZHANG.id)
         assert await count(bot, Subscription, Subscription.chat_id == ZHANG.id) == 1
+
+
+async def test_a_subscribe_handed_out_again_while_awaited_asks_again(db_url: str,
+                                                                      tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        emu = bot.emulator
+        subscribe = emu.send_text(ALICE, "/subscribe")
+        await bot.reply(ALICE.id)
+        tail(bot, subscribe)
+        again = await bot.reply(ALICE.id)
+        assert "handled this message" not in again["text"]
+        assert again["reply_markup"]["keyboard"][0][0]["request_location"]
+        emu.send_location(ALICE, *await point_in(bot.db, "wx-by-bm-01"))
+        assert "白马第一网格" in (await bot.reply(ALICE.id))["text"]
+        tail(bot, subscribe)  # answered now: nothing awaited
+        assert "received and handled this message before" in (await bot.reply(ALICE.id))["text"]
+        assert await count(bot, Subscription, Subscription.chat_id == ALICE.id) == 1
 
 
 async def test_an_old_unbind_keeps_the_binding_made_since(db_url: str, tmp_path: Path) -> None:
