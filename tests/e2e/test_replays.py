@@ -49,6 +49,20 @@ async def two_taken_cases(bot):
     return point, [bot.emulator.message(chat, c["message_id"]) for c in (card_a, card_b)]
 
 
+async def asked_twice_for_a_location(bot, user, command: str) -> dict:
+    """`command` is sent, then handed out again while its location is awaited: both times
+    the answer asks for it with the location button (none says "handled before"). The
+    command's update."""
+    update = bot.emulator.send_text(user, command)
+    first = await bot.reply(user.id)
+    tail(bot, update)
+    again = await bot.reply(user.id)
+    for answer in (first, again):
+        assert answer["reply_markup"]["keyboard"][0][0]["request_location"]
+        assert HANDLED not in answer["text"] and "handled this message" not in answer["text"]
+    return update
+
+
 async def cases(bot) -> list[Case]:
     async with bot.db.sessions() as session:
         return list((await session.execute(select(Case).order_by(Case.id))).scalars())
@@ -147,12 +161,7 @@ async def test_a_subscribe_handed_out_again_while_awaited_asks_again(db_url: str
                                                                       tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
         emu = bot.emulator
-        subscribe = emu.send_text(ALICE, "/subscribe")
-        await bot.reply(ALICE.id)
-        tail(bot, subscribe)
-        again = await bot.reply(ALICE.id)
-        assert "handled this message" not in again["text"]
-        assert again["reply_markup"]["keyboard"][0][0]["request_location"]
+        subscribe = await asked_twice_for_a_location(bot, ALICE, "/subscribe")
         emu.send_location(ALICE, *await point_in(bot.db, "wx-by-bm-01"))
         assert "白马第一网格" in (await bot.reply(ALICE.id))["text"]
         tail(bot, subscribe)  # answered now: nothing awaited
@@ -259,12 +268,7 @@ async def test_a_checkin_handed_out_again_while_awaited_asks_again(db_url: str,
     once."""
     async with checkin_town(db_url, tmp_path) as bot:
         emu = bot.emulator
-        checkin = emu.send_text(JIANGUO, "/checkin")
-        await bot.reply(JIANGUO.id)
-        tail(bot, checkin)
-        again = await bot.reply(JIANGUO.id)
-        assert HANDLED not in again["text"] and again["reply_markup"]["keyboard"][0][0][
-            "request_location"]
+        checkin = await asked_twice_for_a_location(bot, JIANGUO, "/checkin")
         emu.send_location(JIANGUO, *await point_in(bot.db, "wx-by-bm-01"))
         assert "已签到上岗" in (await bot.reply(JIANGUO.id))["text"]
         tail(bot, checkin)  # the shift runs now: nothing awaited, nothing asked
