@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -121,30 +121,55 @@ def set_location(draft: dict[str, Any], latitude: float, longitude: float, sourc
         draft["address_text"] = None
 
 
-def propose_place(draft: dict[str, Any], place: str | None, grid_code: str) -> None:
-    """A place named in text matched a grid: to be confirmed by the resident (unless it is
-    the grid they confirmed already: "是的，就在白马小区门口" only says more precisely where)."""
+def propose_place(draft: dict[str, Any], place: str | None, grid_code: str,
+                  related: Callable[[str, str], bool] | None = None) -> None:
+    """A place named in text matched a grid: to be confirmed by the resident. Two cases
+    need no question: the grid already confirmed, or one that contains it or lies in it,
+    stays confirmed ("是的，就在白马小区门口" only says more precisely where; the grid kept
+    is the confirmed one); and the grid asked about, named again ("是在墨斗社区"), is
+    confirmed."""
     if draft.get("latitude") is not None:
         return  # a shared point beats a place name
-    if not (draft.get("grid_confirmed") and draft.get("grid_code") == grid_code):
+    current = draft.get("grid_code")
+    if draft.get("grid_confirmed") and current is not None and (
+            current == grid_code or (related is not None and related(current, grid_code))):
+        pass
+    elif current == grid_code and draft.get("location_source") == "text":
+        draft["grid_confirmed"] = True  # asked "是在墨斗社区吗?", it is named again
+    else:
         draft.update(grid_code=grid_code, grid_confirmed=False, location_source="text")
     if place:
         draft["address_text"] = place
 
 
-# A text that only says where is a place, not a description: "在新华社区", "新华社区的垃圾站",
-# typed when asked where, or after "不对，" to "是在墨斗社区吗?". At most this long, beyond
-# it a text says more than where. The words before a place go ("就在白马小区门口").
+# A text that only says where is the report's place, not part of its description: "在新华
+# 社区", "就在白马小区门口", typed when asked where or after "不对，" to "是在墨斗社区吗?".
+# What is left once the places it names, these words and punctuation are taken out must be
+# nothing: "新华社区烟好大" or "新华小学门口在烧" say what happens, and are descriptions
+# (which also propose the place). At most PLACE_ONLY_CHARS long.
 PLACE_ONLY_CHARS = 30
-_PLACE_LEAD = ("就是在", "就在", "是在", "在", "是")
+_PLACE_LEAD = ("就是在", "就在", "是在", "位于", "在", "就是", "是")
+_PLACE_WORDS = sorted((
+    "就是在 就在 是在 位于 在 就是 是 那个 这个 的 地点 位置 地址 门口 大门口 附近 旁边 边上 "
+    "后面 后边 前面 前边 对面 那边 这边 那里 这里 那儿 这儿 一带 路口 里面 里边 里 内 外 "
+    "楼下 楼上 周边 周围 隔壁 东边 西边 南边 北边 东侧 西侧 南侧 北侧 东面 西面 南面 北面 "
+    "边 处 附近的 那块 这块 一块 大概 应该 好像 呢 啊 吧 呀").split(), key=len, reverse=True)
 
 
-def place_words(text: str, is_tip: bool, names_grid: bool) -> str | None:
-    """The words for the report's place when `text` says only where: it names a grid, does
-    not read like a tip (`is_tip`, from the classifier) and is short. None otherwise; then
-    the text is a description like any other."""
-    words = text.strip(_ANSWER_PUNCTUATION)
-    if is_tip or not names_grid or not words or len(words) > PLACE_ONLY_CHARS:
+def place_words(text: str, places: Sequence[str], is_tip: bool,
+                names_grid: bool) -> str | None:
+    """The words for the report's place when `text` says only where (see above); None when
+    it says more, or names no grid: then it is a description like any other. `places` are
+    the place names the text holds, `is_tip` the classifier's verdict."""
+    words = leading_answer(text)[1].strip(_ANSWER_PUNCTUATION)
+    if is_tip or not names_grid or not places or not words or len(words) > PLACE_ONLY_CHARS:
+        return None
+    left = words
+    for place in sorted(places, key=len, reverse=True):
+        left = left.replace(place, " ")
+    for word in _PLACE_WORDS:
+        left = left.replace(word, " ")
+    if left.strip(_ANSWER_PUNCTUATION):
         return None
     for lead in _PLACE_LEAD:
         if words.startswith(lead) and len(words) > len(lead):
@@ -168,6 +193,7 @@ _YES = frozenset({"是", "是的", "是啊", "对", "对的", "对啊", "没错"
 _NO = frozenset({"不是", "不对", "不", "否", "错了", "不是的", "👎", "no", "n", "nope",
                  "wrong", "not really"})
 _ANSWER_PUNCTUATION = " \t\n,.!?;:~，。！？；：～…、"
+_ANSWER_MARKS = frozenset(_ANSWER_PUNCTUATION) - frozenset(" \t\n")
 
 
 def yes_or_no(text: str) -> bool | None:
@@ -178,11 +204,12 @@ def yes_or_no(text: str) -> bool | None:
 
 
 def leading_answer(text: str) -> tuple[bool | None, str]:
-    """A yes or no that opens a longer text, set off by punctuation ("不对，是在新华社区",
-    "no, it's …"): (the answer, the words after it). (None, text) when there is none."""
-    stripped = text.lstrip(_ANSWER_PUNCTUATION)
+    """A yes or no that opens a longer text, set off by a punctuation mark ("不对，是在新华
+    社区", "no, it's …"; not by a space: "No one is stopping them" is no answer): (the
+    answer, the words after it). (None, text) when there is none."""
+    stripped = text.strip(_ANSWER_PUNCTUATION)
     for i, char in enumerate(stripped):
-        if char in _ANSWER_PUNCTUATION:
+        if char in _ANSWER_MARKS:
             rest = stripped[i:].lstrip(_ANSWER_PUNCTUATION)
             answer = yes_or_no(stripped[:i])
             if answer is None or not rest:

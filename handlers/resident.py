@@ -351,35 +351,40 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
 
     async def apply(session, draft, data, expired) -> Talk:
         expired = expired or expired_before
-        answer = intake.yes_or_no(text)
         asked = intake.next_question(data)
-        if draft is not None and answer is not None and intake.take_answer(data, answer):
+        # "是" alone answers the yes/no question asked; "不对，是在新华社区" or "对，烟很大"
+        # answers it and goes on: the words after the answer are taken on their own.
+        lead, rest = intake.leading_answer(text)
+        if lead is not None and not intake.meaningful_text(rest):
+            lead, rest = None, text
+        answer = intake.yes_or_no(text) if lead is None else lead
+        words = text if lead is None else rest
+        answered = draft is not None and answer is not None and intake.take_answer(data, answer)
+        if answered and (lead is None or intake.yes_or_no(rest) is not None):
             draft = await save(session, tn, draft, data)  # "是白马社区吗?" "是"
             hint = t(tn.lang, "intake.use_buttons") if asked == "summary" else None
             return reply(tn, *next_question(tn, draft, data, hint))
-        if draft is not None and intake.control_word(text):  # "提交" typed, not pressed
+        if draft is not None and intake.control_word(words):  # "提交" typed, not pressed
+            if answered:
+                draft = await save(session, tn, draft, data)  # "不对，取消": the 不对 holds
             hint = t(tn.lang, "intake.use_buttons") if asked == "summary" else \
-                t(tn.lang, "intake.typed_command", word=text.strip())
+                t(tn.lang, "intake.typed_command", word=words.strip())
             return reply(tn, *next_question(tn, draft, data, hint))
-        words, said = text, analysis
-        lead, rest = intake.leading_answer(text)
-        if draft is not None and asked == "place_confirm" and lead is not None \
-                and intake.meaningful_text(rest):
-            intake.confirm_place(data, lead)  # "不对，是在新华社区": answered, then more
-            words, said = rest, analyze(rest[: limit * 2], tn.svc.catalog.gazetteer)
+        said = analysis if lead is None else analyze(rest[: limit * 2],
+                                                     tn.svc.catalog.gazetteer)
         if said is None:
             return reply(tn, _after(tn, expired, t(tn.lang, "intake.emoji_only")))
         if draft is None and not (start or said.is_tip or said.grids):
             # small talk: no draft is started
             return reply(tn, _after(tn, expired, t(tn.lang, "fallback.private")))
-        place = intake.place_words(words, said.is_tip, bool(said.grids)) \
+        place = intake.place_words(words, said.places, said.is_tip, bool(said.grids)) \
             if data.get("latitude") is None else None
         if place is not None:  # says only where: moves the report, not its description
-            intake.propose_place(data, place, said.grids[0])
+            intake.propose_place(data, place, said.grids[0], tn.svc.catalog.router.related)
             draft = await save(session, tn, draft, data)
             return reply(tn, *next_question(tn, draft, data, _with_notes(tn, expired)))
         cut = intake.add_text(data, words, limit)
-        _take_guess(data, said)
+        _take_guess(tn, data, said)
         draft = await save(session, tn, draft, data)
         truncated = t(tn.lang, "intake.text_truncated", limit=limit) if cut else None
         # Asked for the place after a text, say the text was taken (other questions show it).
@@ -391,11 +396,11 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
     await take_message(update, context, tn, apply)
 
 
-def _take_guess(data: dict[str, Any], analysis) -> None:
+def _take_guess(tn: Turn, data: dict[str, Any], analysis) -> None:
     intake.apply_guess(data, analysis.category, analysis.subcategory, analysis.confidence)
     if analysis.grids:
         intake.propose_place(data, analysis.places[0] if analysis.places else None,
-                             analysis.grids[0])
+                             analysis.grids[0], tn.svc.catalog.router.related)
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -512,7 +517,7 @@ async def _add_photo(session, tn: Turn, draft: DraftRow | None, data: dict[str, 
     cut = False
     if analysis is not None:
         cut = intake.add_text(data, message.caption, tn.svc.intake.max_text_chars)
-        _take_guess(data, analysis)
+        _take_guess(tn, data, analysis)
     draft = await save(session, tn, draft, data)  # a picture already there: the update
     if album_seen and added:
         return _silent  # one answer per album, given for its first photo

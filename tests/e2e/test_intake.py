@@ -157,7 +157,8 @@ async def test_a_place_typed_as_a_correction_moves_the_report_not_its_descriptio
         db_url: str, tmp_path: Path) -> None:
     """"不对，是在新华社区" answers "是在墨斗社区吗?" and names the place instead; "在新华社区"
     typed when asked where does the same. Neither is written into the description the
-    patrol reads: they say where, which the report shows as its place."""
+    patrol reads: they say where, which the report shows as its place. A text that says
+    what happens there is a description, as always."""
     async with town(db_url, tmp_path) as bot:
         bot.emulator.send_text(ZHANG, "墨斗社区那边有人烧垃圾")
         await bot.reply(ZHANG.id)
@@ -165,24 +166,31 @@ async def test_a_place_typed_as_a_correction_moves_the_report_not_its_descriptio
         assert "新华社区吗" in place["text"] and "墨斗" not in place["text"]
         draft = (await draft_of(bot, ZHANG.id)).data
         assert draft["text"] == "墨斗社区那边有人烧垃圾" and draft["grid_code"] == "wx-by-xh"
-        assert not draft["grid_confirmed"]
-        [confirm] = await bot.say(ZHANG, "是")
-        assert "焚烧" in confirm["text"] and "对吗" in confirm["text"]
+        assert draft["address_text"] == "新华社区" and not draft["grid_confirmed"]
+        [pointed] = await bot.say(ZHANG, "不对，取消")  # the no holds; 取消 takes the button
+        assert "取消" in pointed["text"] and asks_location(pointed)
+        draft = (await draft_of(bot, ZHANG.id)).data
+        assert draft["text"] == "墨斗社区那边有人烧垃圾" and draft["grid_code"] is None
 
         [ask] = await bot.say(LI, "河边有人在烧垃圾，烟很大")
         assert asks_location(ask)
-        [place] = await bot.say(LI, "在新华社区")
-        assert "新华社区吗" in place["text"]
+        [place] = await bot.say(LI, "就在新华社区附近")
+        assert "新华社区附近" in place["text"]
         draft = (await draft_of(bot, LI.id)).data
         assert draft["text"] == "河边有人在烧垃圾，烟很大" and draft["grid_code"] == "wx-by-xh"
+        [confirm] = await bot.say(LI, "是在新华社区")  # named again: that is a yes
+        assert "焚烧" in confirm["text"] and "对吗" in confirm["text"]
+        await bot.say(LI, "新华社区烟好大")  # says what happens: a description
+        draft = (await draft_of(bot, LI.id)).data
+        assert draft["text"].splitlines() == ["河边有人在烧垃圾，烟很大", "新华社区烟好大"]
 
         # A correction that also tells what happens is a description as well.
         bot.emulator.send_text(ALICE, "墨斗社区有人放鞭炮")
         await bot.reply(ALICE.id)
-        [place] = await bot.say(ALICE, "no, 新华社区有人在烧秸秆")
+        await bot.say(ALICE, "no, 新华社区有人在烧秸秆")
         draft = (await draft_of(bot, ALICE.id)).data
-        assert draft["grid_code"] == "wx-by-xh" and "烧秸秆" in draft["text"]
-        assert not draft["text"].startswith("no")
+        assert draft["grid_code"] == "wx-by-xh"
+        assert draft["text"].splitlines() == ["墨斗社区有人放鞭炮", "新华社区有人在烧秸秆"]
 
 
 async def test_place_denied_asks_for_location(db_url: str, tmp_path: Path) -> None:

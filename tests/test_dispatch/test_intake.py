@@ -75,29 +75,45 @@ def test_a_yes_or_no_that_opens_a_longer_text() -> None:
     assert intake.leading_answer("不对，是在新华社区") == (False, "是在新华社区")
     assert intake.leading_answer("是的。就在白马小区门口") == (True, "就在白马小区门口")
     assert intake.leading_answer("no, 新华社区有人在烧秸秆") == (False, "新华社区有人在烧秸秆")
-    for text in ("不对", "不对，", "不是白马，是新华", "有人烧垃圾，烟很大", "not really"):
+    assert intake.leading_answer("不，不是") == (False, "不是")
+    for text in ("不对", "不对，", "不是白马，是新华", "有人烧垃圾，烟很大", "not really",
+                 "No one is stopping them",  # set off by a space only: no answer
+                 "right next to the school, 新华社区"):
         assert intake.leading_answer(text) == (None, text), text
 
 
 def test_a_text_that_only_says_where_is_a_place() -> None:
-    assert intake.place_words("在新华社区", False, True) == "新华社区"
-    assert intake.place_words("就在白马小区门口。", False, True) == "白马小区门口"
-    assert intake.place_words("新华社区的垃圾站", False, True) == "新华社区的垃圾站"
-    assert intake.place_words("新华社区有人在烧秸秆", True, True) is None  # a tip too
-    assert intake.place_words("在河边", False, False) is None  # no grid named
-    long = "新华社区" + "那个" * intake.PLACE_ONLY_CHARS
-    assert intake.place_words(long, False, True) is None  # says more than where
+    def words(text: str, *places: str, tip: bool = False) -> str | None:
+        return intake.place_words(text, places, tip, bool(places))
+
+    assert words("在新华社区", "新华社区") == "新华社区"
+    assert words("就在白马小区门口。", "白马小区") == "白马小区门口"
+    assert words("不对，是在新华社区", "新华社区") == "新华社区"  # the answer is no place
+    assert words("新华社区菜市场旁边", "新华社区菜市场") == "新华社区菜市场旁边"
+    # Words that say what happens make it a description (which proposes the place too).
+    for text in ("新华社区烟好大", "新华社区那边很呛", "新华社区，还在烧", "新华小学门口在烧",
+                 "新华社区的垃圾站", "新华社区没有人烧"):
+        assert words(text, text[:4]) is None, text
+    assert words("新华社区有人在烧秸秆", "新华社区", tip=True) is None
+    assert words("在河边") is None  # no grid named
+    assert words("新华社区" + "附近" * intake.PLACE_ONLY_CHARS, "新华社区") is None
 
 
-def test_a_place_named_again_in_the_confirmed_grid_stays_confirmed() -> None:
+def test_a_place_named_again_needs_no_question() -> None:
     draft = intake.new_draft(NOW)
-    intake.propose_place(draft, "白马小区", "wx-by-bm")
+    intake.propose_place(draft, "墨斗社区", "wx-by-md", _related)
     assert intake.next_question(draft) == "place_confirm"
-    intake.confirm_place(draft, True)
-    intake.propose_place(draft, "白马小区门口", "wx-by-bm")  # "是的，就在白马小区门口"
-    assert draft["grid_confirmed"] and draft["address_text"] == "白马小区门口"
-    intake.propose_place(draft, "新华社区", "wx-by-xh")  # another grid: asked again
+    intake.propose_place(draft, "墨斗社区", "wx-by-md", _related)  # "是在墨斗社区"
+    assert draft["grid_confirmed"] and draft["grid_code"] == "wx-by-md"
+    intake.propose_place(draft, "新华社区", "wx-by-xh", _related)  # another grid: asked
     assert not draft["grid_confirmed"] and draft["grid_code"] == "wx-by-xh"
+
+    poster = intake.new_draft(NOW)
+    intake.preset_grid(poster, "wx-by-bm-01")
+    # "就在白马小区门口" names 白马社区, which holds the poster's grid: that one stays.
+    intake.propose_place(poster, "白马小区门口", "wx-by-bm", _related)
+    assert poster["grid_confirmed"] and poster["grid_code"] == "wx-by-bm-01"
+    assert poster["address_text"] == "白马小区门口"
 
 
 def test_a_typed_answer_goes_to_the_question_asked() -> None:

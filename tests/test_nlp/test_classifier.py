@@ -214,6 +214,14 @@ def test_confidence_grows_with_evidence() -> None:
         ("burning garbage, no one came to stop it", "burning", "garbage"),
         ("I can't sleep, firecrackers all night", "fireworks", None),
         ("the construction site is not covered, lots of dust", "dust", "construction"),
+        ("I don't know who. Burning trash near the school", "burning", "garbage"),
+        ("No. Burning garbage behind the market", "burning", "garbage"),
+        ("No permit. Fireworks all night", "fireworks", None),
+        ("not burning anything but lots of fireworks", "fireworks", None),
+        ("trucks with no covers spread dust all over", "dust", None),
+        ("without any dust cover the trucks drive through", "dust", None),
+        ("they never stop burning garbage", "burning", "garbage"),
+        ("haven't stopped burning garbage all day", "burning", "garbage"),
     ],
 )
 def test_english_tips(text: str, expected: str, sub: str | None) -> None:
