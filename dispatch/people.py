@@ -30,15 +30,20 @@ async def choose_language(session: AsyncSession, telegram_id: int, name: str,
         person.language = language
 
 
-# Han characters (with the compatibility and extension blocks) and the kana.
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+# Han characters (with 々, 〇, the compatibility and extension blocks) and the kana.
+_CJK = re.compile("[\u3005\u3007\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+                  "\U00020000-\U0003ffff]")
+# Characters that show nothing, which some people use as a "blank" name: dropped.
+_INVISIBLE = re.compile("[\u00ad\u115f\u1160\u180e\u200b-\u200f\u2060-\u2064\u2800"
+                        "\u3164\ufeff\uffa0]")
 
 
 def person_name(first: str | None, last: str | None = None) -> str:
     """A Telegram user's name as people write it: the two fields in Telegram's order,
     joined without a space where they meet in Chinese characters (王 + 阿姨: 王阿姨,
-    张 + 三: 张三), with one otherwise ("Alice Smith")."""
-    first, last = (first or "").strip(), (last or "").strip()
+    张 + 三: 张三), with one otherwise ("Alice Smith"). Invisible characters go, so a
+    "blank" name is empty."""
+    first, last = (_INVISIBLE.sub("", part or "").strip() for part in (first, last))
     if not (first and last):
         return first or last
     joiner = "" if _CJK.match(first[-1]) and _CJK.match(last[0]) else " "
@@ -47,6 +52,9 @@ def person_name(first: str | None, last: str | None = None) -> str:
 
 def greeting_name(first: str | None, last: str | None = None) -> str:
     """The name to greet a user by: a Chinese name whole (greeting 张三 or 王阿姨 by the
-    surname alone, "您好，张！", reads curt), another by its first name ("Hello, Alice!")."""
+    surname alone, "您好，张！", reads curt), another by its first name ("Hello, Alice!");
+    empty when the name shows nothing (then the greeting has none)."""
     whole = person_name(first, last)
-    return whole if _CJK.search(whole) else (first or "").strip() or whole
+    if _CJK.search(whole):
+        return whole
+    return person_name(first) or whole

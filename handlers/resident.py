@@ -270,7 +270,10 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     tn = await turn(update, context)
     payload = context.args[0] if context.args else ""
     user = update.effective_user
-    welcome = t(tn.lang, "start.welcome", name=greeting_name(user.first_name, user.last_name))
+    name = greeting_name(user.first_name, user.last_name)
+    hello = t(tn.lang, "start.hello", name=name) if name.strip() else \
+        t(tn.lang, "start.hello_anonymous")
+    welcome = t(tn.lang, "start.welcome", hello=hello)
     if payload.startswith("s_"):  # a poster's "subscribe to ban notices" code
         from handlers.notices import subscribe_via_link
 

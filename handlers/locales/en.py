@@ -1,8 +1,10 @@
 """English, for users whose Telegram language is English."""
 
 MESSAGES: dict[str, str] = {
+    "start.hello": "Hello {name}!",
+    "start.hello_anonymous": "Hello!",
     "start.welcome": (
-        "Hello {name}! This is Lantian (蓝天), the bot for reporting air pollution to your "
+        "{hello} This is Lantian (蓝天), the bot for reporting air pollution to your "
         "neighbourhood patrol.\n\n"
         "Seen open burning (straw, garbage, ritual paper, smoking meat), fireworks or dust "
         "(building sites, muck trucks, bare soil)? Just send me a photo, your location or a "
@@ -161,9 +163,9 @@ MESSAGES: dict[str, str] = {
     'intake.edited': 'Edited messages do not change the report. To add something, just send another message.',
     'intake.forwarded': 'Forwarded messages cannot be reports. Please send what you saw yourself (photo, location or text).',
     'my.none': 'You have no reports yet. When you see pollution, send /report.',
-    'my.title': 'My reports (latest 10):',
+    'my.title': 'My reports (the latest 10 cases):',
     'my.line': '• {number} {time} {category} — {state} ({grid}{times})',
-    'my.times': ', reported by you {times} times',
+    'my.times': ', you reported it {times} times',
     'intake.expired_note': 'Your draft report was not submitted within {hours} hours and has been cleared. Send /report to start again.',
     'group.added': "Hello! I am Lantian, the patrol bot. This group's id is {chat_id}.\nAn admin can set it as a grid's patrol chat (patrol_chat_id) or officials' chat (official_chat_ids) in the grids file, or send /bind <grid code> here to bind it as an officials' chat. Residents report privately to @{bot_username}.",
 }

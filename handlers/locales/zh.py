@@ -1,8 +1,10 @@
 """简体中文 (zh-Hans): the first language of every message."""
 
 MESSAGES: dict[str, str] = {
+    "start.hello": "您好，{name}！",
+    "start.hello_anonymous": "您好！",
     "start.welcome": (
-        "您好，{name}！这里是「蓝天」大气污染举报与网格巡查助手。\n\n"
+        "{hello}这里是「蓝天」大气污染举报与网格巡查助手。\n\n"
         "看到露天焚烧（秸秆、垃圾、纸钱、熏腊肉）、燃放烟花爆竹或扬尘（工地、渣土车、裸土），"
         "直接把照片、位置或一句话发给我，一分钟就能报给当班网格员。\n\n"
         "默认匿名举报，网格员和干部看不到您是谁。发送 /help 查看全部用法。"
@@ -156,7 +158,7 @@ MESSAGES: dict[str, str] = {
     'intake.edited': '修改过的消息不会更新到举报里。如需补充，请直接再发一条。',
     'intake.forwarded': '转发的消息不能作为举报。请直接发送您看到的情况（照片、位置或文字）。',
     'my.none': '您还没有举报记录。看到污染线索，发送 /report 即可举报。',
-    'my.title': '我的举报（最近10条）：',
+    'my.title': '我的举报（最近10件）：',
     'my.line': '• {number} {time} {category} — {state}（{grid}{times}）',
     'my.times': '，您举报了{times}次',
     'intake.expired_note': '您的举报草稿超过 {hours} 小时未提交，已自动清除。需要时请重新发送 /report。',

@@ -164,8 +164,8 @@ async def test_my_lists_a_case_reported_twice_once(db_url: str, tmp_path: Path) 
         lines = [line for line in en["text"].splitlines() if line.startswith("•")]
         assert len(lines) == 2
         assert "20261123-0001" in lines[0] and "10:25" in lines[0]
-        assert "reported by you 2 times" in lines[0]
-        assert "20261123-0002" in lines[1] and "reported by you" not in lines[1]
+        assert "you reported it 2 times" in lines[0]
+        assert "20261123-0002" in lines[1] and "you reported it" not in lines[1]
 
 
 async def test_duplicates_merge_and_every_reporter_hears_the_outcome(db_url: str,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.emulator import TgChat
+from bot.emulator import TgChat, TgUser
 from tests.e2e.harness import ALICE, ZHANG, button_data, running_bot
 
 
@@ -14,7 +14,10 @@ async def test_start_and_help_in_chinese_and_english(db_url: str, tmp_path: Path
         assert "蓝天" in welcome["text"] and "匿名" in welcome["text"]
         assert welcome["text"].startswith("您好，张三！")  # 张 + 三: a Chinese name, whole
         [welcome_en] = await bot.say(ALICE, "/start")
-        assert welcome_en["text"].startswith("Hello Alice")
+        assert welcome_en["text"].startswith("Hello Alice!")
+        # A name that shows nothing (a Hangul filler) is greeted without one.
+        [blank] = await bot.say(TgUser(1009, "\u3164"), "/start")
+        assert blank["text"].startswith("您好！这里是「蓝天」")
         [help_zh] = await bot.say(ZHANG, "/help")
         assert "/report" in help_zh["text"] and "/my" in help_zh["text"]
         [help_en] = await bot.say(ALICE, "/help")

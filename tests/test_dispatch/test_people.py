@@ -36,6 +36,9 @@ async def test_a_language_choice_is_kept_and_changed(db: Database) -> None:
     ("John", "王", "John 王", "John 王"),
     ("さくら", "山田", "さくら山田", "さくら山田"),
     ("", "", "", ""),
+    ("\u3164", None, "", ""),  # a "blank" name (Hangul filler)
+    ("\u200b", "Smith", "Smith", "Smith"),
+    ("佐々", "木", "佐々木", "佐々木"),
 ])
 def test_names_are_written_as_people_write_them(first, last, name, greeting) -> None:
     assert person_name(first, last) == name
