@@ -122,20 +122,25 @@ def set_location(draft: dict[str, Any], latitude: float, longitude: float, sourc
 
 
 def propose_place(draft: dict[str, Any], place: str | None, grid_code: str,
-                  related: Callable[[str, str], bool] | None = None) -> None:
-    """A place named in text matched a grid: to be confirmed by the resident. Two cases
-    need no question: the grid already confirmed, or one that contains it or lies in it,
-    stays confirmed ("是的，就在白马小区门口" only says more precisely where; the grid kept
-    is the confirmed one); and the grid asked about, named again ("是在墨斗社区"), is
-    confirmed."""
+                  contains: Callable[[str, str], bool] | None = None,
+                  again_confirms: bool = False) -> None:
+    """A place named in text matched a grid: to be confirmed by the resident. No question
+    when the grid is already confirmed and the place is in it or around it (`contains`,
+    by grid codes): "是的，就在白马小区门口" says more precisely where, and a place inside
+    the confirmed grid (墨斗社区 in a confirmed 柏杨街道) takes the finer grid, so the case
+    reaches the patrol that covers it. With `again_confirms` (the caller's judgement that
+    the text names only this place, and asks nothing), the grid asked about, named again
+    ("是在墨斗社区"), is confirmed."""
     if draft.get("latitude") is not None:
         return  # a shared point beats a place name
     current = draft.get("grid_code")
-    if draft.get("grid_confirmed") and current is not None and (
-            current == grid_code or (related is not None and related(current, grid_code))):
-        pass
-    elif current == grid_code and draft.get("location_source") == "text":
-        draft["grid_confirmed"] = True  # asked "是在墨斗社区吗?", it is named again
+    confirmed = draft.get("grid_confirmed") and current is not None and contains is not None
+    if confirmed and contains(grid_code, current):
+        pass  # the same grid, or one around it: the confirmed one is finer
+    elif confirmed and contains(current, grid_code):
+        draft.update(grid_code=grid_code, location_source="text")  # finer, inside it
+    elif again_confirms and current == grid_code and draft.get("location_source") == "text":
+        draft["grid_confirmed"] = True
     else:
         draft.update(grid_code=grid_code, grid_confirmed=False, location_source="text")
     if place:
@@ -156,13 +161,17 @@ _PLACE_WORDS = sorted((
     "边 处 附近的 那块 这块 一块 大概 应该 好像 呢 啊 吧 呀").split(), key=len, reverse=True)
 
 
-def place_words(text: str, places: Sequence[str], is_tip: bool,
+def place_words(text: str, places: Sequence[str], aliases: Sequence[str], is_tip: bool,
                 names_grid: bool) -> str | None:
     """The words for the report's place when `text` says only where (see above); None when
     it says more, or names no grid: then it is a description like any other. `places` are
-    the place names the text holds, `is_tip` the classifier's verdict."""
+    the places the text names, `aliases` the grid aliases among them (nlp.analysis), and
+    `is_tip` the classifier's verdict. Every place must begin with an alias: the place
+    finder may take in words before a name ("好呛啊新华小区", "没人管白马小区")."""
     words = leading_answer(text)[1].strip(_ANSWER_PUNCTUATION)
     if is_tip or not names_grid or not places or not words or len(words) > PLACE_ONLY_CHARS:
+        return None
+    if not all(any(place.startswith(alias) for alias in aliases) for place in places):
         return None
     left = words
     for place in sorted(places, key=len, reverse=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,9 +34,19 @@ async def choose_language(session: AsyncSession, telegram_id: int, name: str,
 # Han characters (with 々, 〇, the compatibility and extension blocks) and the kana.
 _CJK = re.compile("[\u3005\u3007\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
                   "\U00020000-\U0003ffff]")
-# Characters that show nothing, which some people use as a "blank" name: dropped.
-_INVISIBLE = re.compile("[\u00ad\u115f\u1160\u180e\u200b-\u200f\u2060-\u2064\u2800"
-                        "\u3164\ufeff\uffa0]")
+# Characters that show nothing, which some people use as a "blank" name, besides Unicode's
+# format characters (zero-width, bidi controls like U+202E, which would turn the rest of a
+# greeting around, tags): dropped.
+_FILLERS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0")
+
+
+def _visible(part: str | None) -> str:
+    """`part` without the characters that show nothing; empty when nothing is left that
+    is a letter, a digit, a symbol or punctuation."""
+    kept = "".join(c for c in part or "" if c not in _FILLERS
+                   and unicodedata.category(c) != "Cf"
+                   and not "\ufe00" <= c <= "\ufe0f").strip()
+    return kept if any(unicodedata.category(c)[0] in "LNSP" for c in kept) else ""
 
 
 def person_name(first: str | None, last: str | None = None) -> str:
@@ -43,7 +54,7 @@ def person_name(first: str | None, last: str | None = None) -> str:
     joined without a space where they meet in Chinese characters (王 + 阿姨: 王阿姨,
     张 + 三: 张三), with one otherwise ("Alice Smith"). Invisible characters go, so a
     "blank" name is empty."""
-    first, last = (_INVISIBLE.sub("", part or "").strip() for part in (first, last))
+    first, last = _visible(first), _visible(last)
     if not (first and last):
         return first or last
     joiner = "" if _CJK.match(first[-1]) and _CJK.match(last[0]) else " "

@@ -123,6 +123,11 @@ class Router:
                 chain.append(node)
         return chain
 
+    def contains(self, code: str, other: str) -> bool:
+        """The grid `code` is `other` or contains it."""
+        a, b = self.by_code(code), self.by_code(other)
+        return a is not None and b is not None and (a.id == b.id or a in self.ancestors(b.id))
+
     def related(self, code: str, other: str) -> bool:
         """The two grids are the same, or one of them contains the other."""
         a, b = self.by_code(code), self.by_code(other)

@@ -355,13 +355,17 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
     async def apply(session, draft, data, expired) -> Talk:
         expired = expired or expired_before
         asked = intake.next_question(data)
+        router = tn.svc.catalog.router
         # "是" alone answers the yes/no question asked; "不对，是在新华社区" or "对，烟很大"
         # answers it and goes on: the words after the answer are taken on their own.
         lead, rest = intake.leading_answer(text)
         if lead is not None and not intake.meaningful_text(rest):
             lead, rest = None, text
+        words, said = (text, analysis) if lead is None else (
+            rest, analyze(rest[: limit * 2], tn.svc.catalog.gazetteer))
         answer = intake.yes_or_no(text) if lead is None else lead
-        words = text if lead is None else rest
+        if lead is not None and asked == "category" and _answers_another_question(data, said):
+            answer = None  # "嗯，其实是工地扬尘", "不对，是在新华社区": not about the guess
         answered = draft is not None and answer is not None and intake.take_answer(data, answer)
         if answered and (lead is None or intake.yes_or_no(rest) is not None):
             draft = await save(session, tn, draft, data)  # "是白马社区吗?" "是"
@@ -373,28 +377,35 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
             hint = t(tn.lang, "intake.use_buttons") if asked == "summary" else \
                 t(tn.lang, "intake.typed_command", word=words.strip())
             return reply(tn, *next_question(tn, draft, data, hint))
-        said = analysis if lead is None else analyze(rest[: limit * 2],
-                                                     tn.svc.catalog.gazetteer)
         if said is None:
             return reply(tn, _after(tn, expired, t(tn.lang, "intake.emoji_only")))
+        if lead is not None and not answered:
+            words = text  # no question it answers: the 不对 is part of what was said
         if draft is None and not (start or said.is_tip or said.grids):
             # small talk: no draft is started
             return reply(tn, _after(tn, expired, t(tn.lang, "fallback.private")))
-        place = intake.place_words(words, said.places, said.is_tip, bool(said.grids)) \
-            if data.get("latitude") is None else None
-        if place is not None:  # says only where: moves the report, not its description
-            intake.propose_place(data, place, said.grids[0], tn.svc.catalog.router.related)
+        place = _place_only(words, said)
+        if place is not None and data.get("latitude") is None:
+            # Says only where: moves the report, not its description.
+            again = len(said.grids) == 1 and not words.rstrip().endswith(("?", "？"))
+            intake.propose_place(data, place, said.grids[0], router.contains, again)
             draft = await save(session, tn, draft, data)
             return reply(tn, *next_question(tn, draft, data, _with_notes(tn, expired)))
+        # With a shared point, a place named elsewhere is kept as words for the patrol,
+        # and the resident is told the point decides.
+        elsewhere = place is not None and data.get("grid_code") is not None and not any(
+            router.related(data["grid_code"], code) for code in said.grids)
         cut = intake.add_text(data, words, limit)
         _take_guess(tn, data, said)
         draft = await save(session, tn, draft, data)
         truncated = t(tn.lang, "intake.text_truncated", limit=limit) if cut else None
+        point = t(tn.lang, "intake.point_decides",
+                  grid=render.grid_name(tn.svc.catalog, data["grid_code"])) if elsewhere else None
         # Asked for the place after a text, say the text was taken (other questions show it).
         noted = t(tn.lang, "intake.text_noted") \
             if intake.next_question(data) == "location" else None
-        return reply(tn, *next_question(tn, draft, data, _with_notes(tn, expired, truncated,
-                                                                     noted)))
+        return reply(tn, *next_question(tn, draft, data, _with_notes(
+            tn, expired, truncated, point, noted)))
 
     await take_message(update, context, tn, apply)
 
@@ -403,7 +414,20 @@ def _take_guess(tn: Turn, data: dict[str, Any], analysis) -> None:
     intake.apply_guess(data, analysis.category, analysis.subcategory, analysis.confidence)
     if analysis.grids:
         intake.propose_place(data, analysis.places[0] if analysis.places else None,
-                             analysis.grids[0], tn.svc.catalog.router.related)
+                             analysis.grids[0], tn.svc.catalog.router.contains)
+
+
+def _place_only(words: str, said) -> str | None:
+    """The words for the report's place, when `words` say only where (dispatch.intake)."""
+    return intake.place_words(words, said.places, said.aliases, said.is_tip, bool(said.grids))
+
+
+def _answers_another_question(data: dict[str, Any], said) -> bool:
+    """Words after a yes or no, at the category question, that show the yes or no is not
+    about the guess: a tip of another kind ("嗯，其实是工地扬尘") or a place ("不对，是在
+    新华社区")."""
+    other_kind = said.is_tip and said.category != data.get("category")
+    return other_kind or _place_only(said.text, said) is not None
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -26,6 +26,9 @@ class Analysis:
     places: tuple[str, ...]
     grids: tuple[str, ...]
     evidence: tuple[str, ...]
+    # The grid aliases the text names, as written (not in to_json): what of a place is
+    # known to name a grid, and what the place finder took in around it.
+    aliases: tuple[str, ...] = ()
 
     @property
     def is_tip(self) -> bool:
@@ -76,4 +79,5 @@ def analyze(text: str, gazetteer: Gazetteer | None = None) -> Analysis:
         places=tuple(places),
         grids=tuple(codes),
         evidence=verdict.evidence,
+        aliases=tuple(dict.fromkeys(norm[start:end] for start, end in alias_spans)),
     )

@@ -26,23 +26,28 @@ _PAIR_GAP_WORDS = 5  # the same in English, counted in words ("burning a huge pi
 _LATIN = re.compile(r"[a-z]")
 # English negators, matched as whole words (the lexicon's trie has no word boundaries, and
 # "whenever" hides "never"): "no fireworks tonight", "nobody is burning anything". A negator
-# governs a cue at most _EN_NEG_WORDS words on, with no punctuation or "but" between; "no"
-# and "none" only the next word ("no more fireworks"; "trucks with no covers spread dust"
-# is dust). Phrases that look negative but report the nuisance ("nobody cares", "can't
-# sleep") are not negators, and a gap that speaks of stopping ("they never stop burning",
-# "nobody stops them burning") negates nothing. "without" is not one ("without any dust
-# cover" is dust).
+# governs a cue at most _EN_NEG_WORDS words on, with no punctuation, "but", "and", "so" or
+# "because" between; "no" and "none" only the next word, or the one after a word that
+# only qualifies it ("no more fireworks", "no loud fireworks"; "trucks with no covers
+# spread dust" is dust). Phrases that look negative but report the nuisance ("nobody
+# cares", "can't sleep", "no dust nets", "no fireworks allowed") are not negators, and a gap
+# that speaks of stopping ("they never stop burning") negates nothing. "without" is not
+# one ("without any dust cover" is dust).
 _EN_NEG = re.compile(r"\b(?:no one|nobody|no|not|never|none|(?:is|are|was|were|do|"
                      r"does|did|have|has|had|ca|wo|could)n['’]t|cannot)\b")
 _EN_NONNEG = re.compile(r"\b(?:not only|no idea|no end|no matter|(?:nobody|no one) (?:cares|"
                         r"does|did|is doing|came|comes|listens)|"
                         r"(?:ca|could)n['’]t (?:sleep|breathe|stand|open)|"
-                        r"cannot (?:sleep|breathe|stand|open))\b")
+                        r"cannot (?:sleep|breathe|stand|open)|"
+                        r"no (?:dust|smoke) (?:nets?|covers?|control|suppression|screens?|"
+                        r"prevention|measures?|filters?)|"
+                        r"no \w+ allowed|not allowed|isn['’]t allowed|aren['’]t allowed)\b")
 _EN_NEG_CUE = Cue("neg", None, None, 0.0)
 _EN_NEG_WORDS = 2
 _EN_NEG_NEXT_WORD = {"no", "none"}
-_EN_NEG_FILLERS = {"more", "any", "longer"}
-_EN_NEG_BREAK = re.compile(r"[,.!?;:]|\bbut\b|\bstop|\bend|\bquit")
+_EN_NEG_FILLERS = {"more", "any", "longer", "loud", "big", "real", "serious", "bad", "major",
+                   "visible", "actual", "such", "obvious", "much", "large"}
+_EN_NEG_BREAK = re.compile(r"[,.!?;:]|\b(?:but|and|so|because)\b|\bstop|\bend|\bquit")
 _ACTIVE_FW = {"还放", "还在放", "照放", "照样放", "又放", "又在放", "放上了", "偷偷放", "还有人放"}
 _SPRINKLE = {"洒水", "雾炮", "喷淋", "喷雾", "洒水车", "洒水降尘", "洒过水", "洒"}
 _OPINION_CUES = {"建议", "希望", "能不能", "可不可以", "为什么", "凭什么", "呼吁", "是否", "可以放吗",

@@ -193,6 +193,68 @@ async def test_a_place_typed_as_a_correction_moves_the_report_not_its_descriptio
         assert draft["text"].splitlines() == ["墨斗社区有人放鞭炮", "新华社区有人在烧秸秆"]
 
 
+async def test_a_yes_or_no_before_more_words_answers_only_the_question_it_fits(
+        db_url: str, tmp_path: Path) -> None:
+    """At the category question, "对，烟很大" takes the guess and keeps the words; "嗯，其实
+    是工地扬尘" is about another kind, so the guess is not taken; "不，不是" is only a no.
+    A place that is not asked about is not confirmed by naming it in passing."""
+    async with town(db_url, tmp_path) as bot:
+        point = await point_in(bot.db, "wx-by-bm-01")
+        bot.emulator.send_location(ZHANG, *point)
+        await bot.reply(ZHANG.id)
+        [confirm] = await bot.say(ZHANG, "田里有人在烧秸秆")
+        assert "焚烧" in confirm["text"] and "对吗" in confirm["text"]
+        [summary] = await bot.say(ZHANG, "对，烟很大")
+        assert "请确认举报内容" in summary["text"]
+        draft = (await draft_of(bot, ZHANG.id)).data
+        assert draft["category"] == "burning" and draft["category_confirmed"]
+        assert draft["text"].splitlines() == ["田里有人在烧秸秆", "烟很大"]
+
+        bot.emulator.send_location(LI, *point)
+        await bot.reply(LI.id)
+        await bot.say(LI, "田里有人在烧秸秆")
+        [again] = await bot.say(LI, "嗯，其实是工地扬尘")
+        draft = (await draft_of(bot, LI.id)).data
+        assert not draft["category_confirmed"] and "对吗" in again["text"]
+        [every] = await bot.say(LI, "不，不是")  # only a no: every category is offered
+        assert "不是" not in (await draft_of(bot, LI.id)).data["text"]
+        assert len(button_data(every)) == 4
+
+        # "不是墨斗社区，是新华社区" names 墨斗 while it is asked about: no yes.
+        bot.emulator.send_text(ALICE, "墨斗社区有人放鞭炮")
+        await bot.reply(ALICE.id)
+        [still] = await bot.say(ALICE, "不是墨斗社区，是新华社区")
+        assert not (await draft_of(bot, ALICE.id)).data["grid_confirmed"]
+        assert "吗" in still["text"] or "?" in still["text"]
+
+
+async def test_a_place_typed_after_a_shared_point_is_kept_and_the_point_decides(
+        db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        bot.emulator.send_location(ZHANG, *await point_in(bot.db, "wx-by-bm-01"))
+        await bot.reply(ZHANG.id)
+        [answer] = await bot.say(ZHANG, "不对，是在新华社区")
+        assert "地点以您发送的位置为准（白马第一网格）" in answer["text"]
+        draft = (await draft_of(bot, ZHANG.id)).data
+        assert draft["grid_code"] == "wx-by-bm-01" and draft["text"] == "不对，是在新华社区"
+        bot.emulator.send_location(ALICE, *await point_in(bot.db, "wx-by-bm-01"))
+        await bot.reply(ALICE.id)
+        [answer] = await bot.say(ALICE, "在白马小区门口")  # the same area: nothing to say
+        assert "decides the place" not in answer["text"]
+        [answer] = await bot.say(ALICE, "新华社区")
+        assert "The location you shared decides the place (白马第一网格)" in answer["text"]
+
+
+async def test_a_place_inside_the_confirmed_street_reaches_its_patrol(
+        db_url: str, tmp_path: Path) -> None:
+    async with town(db_url, tmp_path) as bot:
+        await bot.say(ZHANG, "/start g_wx-by")  # a street's poster: no patrol chat of its own
+        [answer] = await bot.say(ZHANG, "在墨斗社区")
+        draft = (await draft_of(bot, ZHANG.id)).data
+        assert draft["grid_code"] == "wx-by-md" and draft["grid_confirmed"]
+        assert "吗" not in answer["text"]
+
+
 async def test_place_denied_asks_for_location(db_url: str, tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
         bot.emulator.send_text(ZHANG, "墨斗社区有人放鞭炮")

@@ -83,17 +83,25 @@ def test_a_yes_or_no_that_opens_a_longer_text() -> None:
 
 
 def test_a_text_that_only_says_where_is_a_place() -> None:
-    def words(text: str, *places: str, tip: bool = False) -> str | None:
-        return intake.place_words(text, places, tip, bool(places))
+    def words(text: str, *places: str, aliases: tuple[str, ...] = (),
+              tip: bool = False) -> str | None:
+        aliases = aliases or tuple(place[:4] for place in places)
+        return intake.place_words(text, places, aliases, tip, bool(places))
 
     assert words("在新华社区", "新华社区") == "新华社区"
-    assert words("就在白马小区门口。", "白马小区") == "白马小区门口"
+    assert words("就在白马小区门口。", "白马小区", aliases=("白马",)) == "白马小区门口"
     assert words("不对，是在新华社区", "新华社区") == "新华社区"  # the answer is no place
     assert words("新华社区菜市场旁边", "新华社区菜市场") == "新华社区菜市场旁边"
+    assert words("新华社区里", "新华社区") == "新华社区里"
+    assert words("墨斗社区外", "墨斗社区") == "墨斗社区外"
     # Words that say what happens make it a description (which proposes the place too).
     for text in ("新华社区烟好大", "新华社区那边很呛", "新华社区，还在烧", "新华小学门口在烧",
                  "新华社区的垃圾站", "新华社区没有人烧"):
         assert words(text, text[:4]) is None, text
+    # The place finder may take in words before a name: only an alias begins a place.
+    for text, place in (("好呛啊新华小区门口", "好呛啊新华小区"), ("没人管白马小区", "没人管白马小区"),
+                        ("不确定是不是墨斗社区", "不确定是不是墨斗社区")):
+        assert words(text, place, aliases=(place[-4:-2],)) is None, text
     assert words("新华社区有人在烧秸秆", "新华社区", tip=True) is None
     assert words("在河边") is None  # no grid named
     assert words("新华社区" + "附近" * intake.PLACE_ONLY_CHARS, "新华社区") is None
@@ -101,19 +109,27 @@ def test_a_text_that_only_says_where_is_a_place() -> None:
 
 def test_a_place_named_again_needs_no_question() -> None:
     draft = intake.new_draft(NOW)
-    intake.propose_place(draft, "墨斗社区", "wx-by-md", _related)
+    intake.propose_place(draft, "墨斗社区", "wx-by-md", _contains)
     assert intake.next_question(draft) == "place_confirm"
-    intake.propose_place(draft, "墨斗社区", "wx-by-md", _related)  # "是在墨斗社区"
-    assert draft["grid_confirmed"] and draft["grid_code"] == "wx-by-md"
-    intake.propose_place(draft, "新华社区", "wx-by-xh", _related)  # another grid: asked
-    assert not draft["grid_confirmed"] and draft["grid_code"] == "wx-by-xh"
+    intake.propose_place(draft, "墨斗社区", "wx-by-md", _contains)  # a tip naming it again
+    assert not draft["grid_confirmed"]  # is no answer
+    intake.propose_place(draft, "墨斗社区", "wx-by-md", _contains, again_confirms=True)
+    assert draft["grid_confirmed"] and draft["grid_code"] == "wx-by-md"  # "是在墨斗社区"
+    intake.propose_place(draft, "新华社区", "wx-by-xh", _contains, again_confirms=True)
+    assert not draft["grid_confirmed"] and draft["grid_code"] == "wx-by-xh"  # another: asked
 
     poster = intake.new_draft(NOW)
     intake.preset_grid(poster, "wx-by-bm-01")
-    # "就在白马小区门口" names 白马社区, which holds the poster's grid: that one stays.
-    intake.propose_place(poster, "白马小区门口", "wx-by-bm", _related)
+    # "就在白马小区门口" names 白马社区, around the poster's grid: the finer one stays.
+    intake.propose_place(poster, "白马小区门口", "wx-by-bm", _contains)
     assert poster["grid_confirmed"] and poster["grid_code"] == "wx-by-bm-01"
     assert poster["address_text"] == "白马小区门口"
+
+    street = intake.new_draft(NOW)
+    intake.preset_grid(street, "wx-by")
+    # 墨斗社区 lies inside the confirmed street: the finer grid, whose patrol covers it.
+    intake.propose_place(street, "墨斗社区", "wx-by-md", _contains)
+    assert street["grid_confirmed"] and street["grid_code"] == "wx-by-md"
 
 
 def test_a_typed_answer_goes_to_the_question_asked() -> None:
@@ -154,6 +170,14 @@ _related = Router.from_rows([
     (5, "wx-by-md", "墨斗社区", "community", 2, None, None),
     (6, "wx-by-fy", "丰益社区", "community", 2, None, None),
 ]).related
+_contains = Router.from_rows([
+    (1, "wx", "巫溪县", "district", None, None, None),
+    (2, "wx-by", "柏杨街道", "street", 1, None, None),
+    (3, "wx-by-bm", "白马社区", "community", 2, None, None),
+    (4, "wx-by-bm-01", "白马第一网格", "grid", 3, None, None),
+    (5, "wx-by-md", "墨斗社区", "community", 2, None, None),
+    (6, "wx-by-xh", "新华社区", "community", 2, None, None),
+]).contains
 
 
 def test_a_new_point_keeps_only_a_place_description_of_the_same_area() -> None:

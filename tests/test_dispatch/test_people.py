@@ -39,6 +39,10 @@ async def test_a_language_choice_is_kept_and_changed(db: Database) -> None:
     ("\u3164", None, "", ""),  # a "blank" name (Hangul filler)
     ("\u200b", "Smith", "Smith", "Smith"),
     ("佐々", "木", "佐々木", "佐々木"),
+    ("\u202e", None, "", ""),  # a right-to-left override alone
+    ("\u2066\u2069\ufe0f", "\u034f", "", ""),
+    ("Bob\u202e", None, "Bob", "Bob"),
+    ("🔥", None, "🔥", "🔥"),  # a symbol shows
 ])
 def test_names_are_written_as_people_write_them(first, last, name, greeting) -> None:
     assert person_name(first, last) == name

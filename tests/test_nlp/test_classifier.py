@@ -222,6 +222,13 @@ def test_confidence_grows_with_evidence() -> None:
         ("without any dust cover the trucks drive through", "dust", None),
         ("they never stop burning garbage", "burning", "garbage"),
         ("haven't stopped burning garbage all day", "burning", "garbage"),
+        ("no loud fireworks tonight, thanks", "other", None),
+        ("No real dust problem here", "other", None),
+        ("the site is not watered and dust flies everywhere", "dust", None),
+        ("the trucks are not covered so dust everywhere", "dust", None),
+        ("no dust nets on the construction site", "dust", "construction"),
+        ("the construction site has no dust control", "dust", "construction"),
+        ("no fireworks allowed but they keep setting them off", "fireworks", None),
     ],
 )
 def test_english_tips(text: str, expected: str, sub: str | None) -> None:
