@@ -123,23 +123,26 @@ def set_location(draft: dict[str, Any], latitude: float, longitude: float, sourc
 
 def propose_place(draft: dict[str, Any], place: str | None, grid_code: str,
                   contains: Callable[[str, str], bool] | None = None,
-                  again_confirms: bool = False) -> None:
+                  place_only: bool = False) -> None:
     """A place named in text matched a grid: to be confirmed by the resident. No question
-    when the grid is already confirmed and the place is in it or around it (`contains`,
-    by grid codes): "是的，就在白马小区门口" says more precisely where, and a place inside
-    the confirmed grid (墨斗社区 in a confirmed 柏杨街道) takes the finer grid, so the case
-    reaches the patrol that covers it. With `again_confirms` (the caller's judgement that
-    the text names only this place, and asks nothing), the grid asked about, named again
-    ("是在墨斗社区"), is confirmed."""
+    when the grid is confirmed already and the place is in it or around it (`contains`, by
+    grid codes): "是的，就在白马小区门口" says more precisely where. With `place_only` (the
+    caller found the text names only this one place and asks nothing), two more: a place
+    inside the confirmed grid (在墨斗社区 after a street's poster) takes the finer grid, so
+    the case reaches the patrol that covers it; and the grid asked about, named again
+    ("是在墨斗社区"), is confirmed. A place mentioned in a description never moves a
+    confirmed report without a question ("从白马路那边飘过来的烟")."""
     if draft.get("latitude") is not None:
         return  # a shared point beats a place name
     current = draft.get("grid_code")
-    confirmed = draft.get("grid_confirmed") and current is not None and contains is not None
+    confirmed = bool(draft.get("grid_confirmed")) and current is not None \
+        and contains is not None
     if confirmed and contains(grid_code, current):
-        pass  # the same grid, or one around it: the confirmed one is finer
-    elif confirmed and contains(current, grid_code):
-        draft.update(grid_code=grid_code, location_source="text")  # finer, inside it
-    elif again_confirms and current == grid_code and draft.get("location_source") == "text":
+        pass  # the same grid, or one around it: the confirmed one is as fine or finer
+    elif confirmed and place_only and contains(current, grid_code):
+        draft.update(grid_code=grid_code, location_source="text")
+    elif place_only and current == grid_code and not draft.get("grid_confirmed") \
+            and draft.get("location_source") == "text":
         draft["grid_confirmed"] = True
     else:
         draft.update(grid_code=grid_code, grid_confirmed=False, location_source="text")
@@ -232,6 +235,17 @@ _CONTROL_WORDS = frozenset({
     "提交", "确认", "确定", "发送", "提交举报", "确认提交", "完成", "好了",
     "取消", "不要了", "算了", "不报了", "撤销", "修改", "更改", "编辑", "改",
     "submit", "send", "confirm", "done", "cancel", "stop", "edit", "change"})
+
+
+# Words that take back the yes before them: "嗯，其实是工地扬尘" is no yes to "焚烧，对吗?".
+_CORRECTIONS = ("其实", "而是", "应该是", "实际上", "准确说", "确切说", "actually", "really",
+                "rather", "instead")
+
+
+def corrects(text: str) -> bool:
+    """The words correct what was asked rather than add to it ("其实是…", "actually …")."""
+    lowered = text.lower()
+    return any(word in lowered for word in _CORRECTIONS)
 
 
 def control_word(text: str) -> bool:

@@ -41,6 +41,7 @@ from handlers.media import image_type, store_picture
 from handlers.people import name_of, user_language
 from handlers.services import Services, services
 from nlp import analyze
+from nlp.normalize import normalize
 
 log = logging.getLogger(__name__)
 
@@ -364,8 +365,11 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
         words, said = (text, analysis) if lead is None else (
             rest, analyze(rest[: limit * 2], tn.svc.catalog.gazetteer))
         answer = intake.yes_or_no(text) if lead is None else lead
-        if lead is not None and asked == "category" and _answers_another_question(data, said):
-            answer = None  # "嗯，其实是工地扬尘", "不对，是在新华社区": not about the guess
+        if lead is not None and asked == "category":
+            if lead and intake.corrects(rest):
+                answer = False  # "嗯，其实是工地扬尘": no yes; a new guess, or every kind
+            elif not lead and _place_only(rest, said) is not None:
+                answer = None  # "不对，是在新华社区": the no is about the place
         answered = draft is not None and answer is not None and intake.take_answer(data, answer)
         if answered and (lead is None or intake.yes_or_no(rest) is not None):
             draft = await save(session, tn, draft, data)  # "是白马社区吗?" "是"
@@ -386,26 +390,29 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
             return reply(tn, _after(tn, expired, t(tn.lang, "fallback.private")))
         place = _place_only(words, said)
         if place is not None and data.get("latitude") is None:
-            # Says only where: moves the report, not its description.
-            again = len(said.grids) == 1 and not words.rstrip().endswith(("?", "？"))
-            intake.propose_place(data, place, said.grids[0], router.contains, again)
+            # Says only where: moves the report, not its description. Naming one place
+            # and asking nothing, it may settle the place without a question.
+            single = len(set(said.grids)) == 1 and not words.rstrip().endswith(
+                ("?", "？", "吗"))
+            intake.propose_place(data, place, said.grids[0], router.contains, single)
             draft = await save(session, tn, draft, data)
             return reply(tn, *next_question(tn, draft, data, _with_notes(tn, expired)))
-        # With a shared point, a place named elsewhere is kept as words for the patrol,
-        # and the resident is told the point decides.
-        elsewhere = place is not None and data.get("grid_code") is not None and not any(
-            router.related(data["grid_code"], code) for code in said.grids)
+        # With a shared point, a place named elsewhere stays words for the patrol, and the
+        # resident is told the point decides (a point outside the town is no area).
+        point = data.get("grid_code") if data.get("latitude") is not None else None
+        elsewhere = point is not None and bool(said.grids) and (data.get("outside") or not any(
+            router.related(point, code) for code in said.grids))
         cut = intake.add_text(data, words, limit)
         _take_guess(tn, data, said)
         draft = await save(session, tn, draft, data)
         truncated = t(tn.lang, "intake.text_truncated", limit=limit) if cut else None
-        point = t(tn.lang, "intake.point_decides",
-                  grid=render.grid_name(tn.svc.catalog, data["grid_code"])) if elsewhere else None
+        decides = t(tn.lang, "intake.point_decides", grid=render.grid_name(
+            tn.svc.catalog, point)) if elsewhere else None
         # Asked for the place after a text, say the text was taken (other questions show it).
         noted = t(tn.lang, "intake.text_noted") \
             if intake.next_question(data) == "location" else None
         return reply(tn, *next_question(tn, draft, data, _with_notes(
-            tn, expired, truncated, point, noted)))
+            tn, expired, truncated, decides, noted)))
 
     await take_message(update, context, tn, apply)
 
@@ -418,16 +425,10 @@ def _take_guess(tn: Turn, data: dict[str, Any], analysis) -> None:
 
 
 def _place_only(words: str, said) -> str | None:
-    """The words for the report's place, when `words` say only where (dispatch.intake)."""
-    return intake.place_words(words, said.places, said.aliases, said.is_tip, bool(said.grids))
-
-
-def _answers_another_question(data: dict[str, Any], said) -> bool:
-    """Words after a yes or no, at the category question, that show the yes or no is not
-    about the guess: a tip of another kind ("嗯，其实是工地扬尘") or a place ("不对，是在
-    新华社区")."""
-    other_kind = said.is_tip and said.category != data.get("category")
-    return other_kind or _place_only(said.text, said) is not None
+    """The words for the report's place, when `words` say only where (dispatch.intake);
+    matched in normalised script, as the places were found (在墨斗社區 is 在墨斗社区)."""
+    return intake.place_words(normalize(words), said.places, said.aliases, said.is_tip,
+                              bool(said.grids))
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

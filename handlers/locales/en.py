@@ -115,7 +115,7 @@ MESSAGES: dict[str, str] = {
     'intake.duty_desk': 'central',
     'intake.summary': 'Please check your report:\n{details}\n\nTap Submit when it is right.',
     'intake.details': 'Type: {category}\nPlace: {where}\nDescription: {text}\nPhotos: {photos}\nContact: {contact}',
-    'intake.point_decides': '📍 The location you shared decides the place ({grid}). If it is wrong, tap ✏️ Change → Place and send it again.',
+    'intake.point_decides': '📍 The location you shared decides the place ({grid}). If it is wrong, send your location again, or tap ✏️ Change → Place on the summary.',
     'intake.text_noted': '✍️ Description noted.',
     'intake.contact_yes': 'the patrol may contact me',
     'intake.contact_no': 'anonymous (the patrol does not see who you are)',

@@ -110,7 +110,7 @@ MESSAGES: dict[str, str] = {
     'intake.duty_desk': '总值班台',
     'intake.summary': '请确认举报内容：\n{details}\n\n确认无误请点「提交」。',
     'intake.details': '类型：{category}\n地点：{where}\n描述：{text}\n照片：{photos} 张\n联系方式：{contact}',
-    'intake.point_decides': '📍 地点以您发送的位置为准（{grid}）。如果位置不对，请点「修改」→「改地点」重新发送。',
+    'intake.point_decides': '📍 地点以您发送的位置为准（{grid}）。如果位置不对，请重新发送位置，或在确认页点「修改」→「改地点」。',
     'intake.text_noted': '✍️ 描述已记下。',
     'intake.contact_yes': '允许网格员联系我',
     'intake.contact_no': '匿名（网格员看不到您是谁）',

@@ -28,6 +28,7 @@ from tests.e2e.harness import (
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LI = TgUser(1003, "李", "四")
+WANG = TgUser(1004, "王", "五")
 START = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 
 
@@ -220,12 +221,28 @@ async def test_a_yes_or_no_before_more_words_answers_only_the_question_it_fits(
         assert "不是" not in (await draft_of(bot, LI.id)).data["text"]
         assert len(button_data(every)) == 4
 
-        # "不是墨斗社区，是新华社区" names 墨斗 while it is asked about: no yes.
-        bot.emulator.send_text(ALICE, "墨斗社区有人放鞭炮")
+        # A yes followed by more is still a yes; one followed by a place too.
+        bot.emulator.send_location(ALICE, *point)
         await bot.reply(ALICE.id)
-        [still] = await bot.say(ALICE, "不是墨斗社区，是新华社区")
-        assert not (await draft_of(bot, ALICE.id)).data["grid_confirmed"]
-        assert "吗" in still["text"] or "?" in still["text"]
+        await bot.say(ALICE, "田里有人在烧秸秆")
+        await bot.say(ALICE, "是，还有扬尘")
+        draft = (await draft_of(bot, ALICE.id)).data
+        assert draft["category"] == "burning" and draft["category_confirmed"]
+        assert draft["text"].splitlines()[-1] == "还有扬尘"
+
+        # Naming the place asked about, but not only it or not as an answer: no yes.
+        for text in ("不是墨斗社区，是新华社区", "墨斗社区？", "在墨斗社区还是新华社区"):
+            await bot.say(ZHANG, "/cancel")
+            bot.emulator.send_text(ZHANG, "墨斗社区有人放鞭炮")
+            await bot.reply(ZHANG.id)
+            [still] = await bot.say(ZHANG, text)
+            assert not (await draft_of(bot, ZHANG.id)).data["grid_confirmed"], text
+            assert "吗" in still["text"], text
+        await bot.say(ZHANG, "/cancel")
+        bot.emulator.send_text(ZHANG, "墨斗社区有人放鞭炮")
+        await bot.reply(ZHANG.id)
+        await bot.say(ZHANG, "在墨斗社區")  # traditional script: named again, a yes
+        assert (await draft_of(bot, ZHANG.id)).data["grid_confirmed"]
 
 
 async def test_a_place_typed_after_a_shared_point_is_kept_and_the_point_decides(
@@ -243,6 +260,15 @@ async def test_a_place_typed_after_a_shared_point_is_kept_and_the_point_decides(
         assert "decides the place" not in answer["text"]
         [answer] = await bot.say(ALICE, "新华社区")
         assert "The location you shared decides the place (白马第一网格)" in answer["text"]
+        # A tip naming another place too; and a point outside the town, which is no area.
+        bot.emulator.send_location(LI, *await point_in(bot.db, "wx-by-bm-01"))
+        await bot.reply(LI.id)
+        [answer] = await bot.say(LI, "新华小学门口有人烧垃圾")
+        assert "地点以您发送的位置为准" in answer["text"]
+        bot.emulator.send_location(WANG, 31.0, 108.5)
+        await bot.reply(WANG.id)
+        [answer] = await bot.say(WANG, "在新华社区")
+        assert "地点以您发送的位置为准" in answer["text"]
 
 
 async def test_a_place_inside_the_confirmed_street_reaches_its_patrol(
@@ -253,6 +279,15 @@ async def test_a_place_inside_the_confirmed_street_reaches_its_patrol(
         draft = (await draft_of(bot, ZHANG.id)).data
         assert draft["grid_code"] == "wx-by-md" and draft["grid_confirmed"]
         assert "吗" not in answer["text"]
+        # Named in a description, a place inside the street is asked about, not taken; and
+        # words the place finder takes in before a name ("好呛啊新华小区") stay words.
+        for text, code in (("墨斗社区有人烧垃圾", "wx-by-md"), ("好呛啊新华小区门口", "wx-by-xh")):
+            await bot.say(LI, "/start g_wx-by")
+            [asked] = await bot.say(LI, text)
+            draft = (await draft_of(bot, LI.id)).data
+            assert not draft["grid_confirmed"] and "吗" in asked["text"], text
+            assert draft["grid_code"].startswith(code) and text in draft["text"], text
+            await bot.say(LI, "/cancel")
 
 
 async def test_place_denied_asks_for_location(db_url: str, tmp_path: Path) -> None:

@@ -113,9 +113,11 @@ def test_a_place_named_again_needs_no_question() -> None:
     assert intake.next_question(draft) == "place_confirm"
     intake.propose_place(draft, "墨斗社区", "wx-by-md", _contains)  # a tip naming it again
     assert not draft["grid_confirmed"]  # is no answer
-    intake.propose_place(draft, "墨斗社区", "wx-by-md", _contains, again_confirms=True)
+    assert intake.corrects("其实是工地扬尘") and intake.corrects("Actually it is dust")
+    assert not intake.corrects("还有扬尘")
+    intake.propose_place(draft, "墨斗社区", "wx-by-md", _contains, place_only=True)
     assert draft["grid_confirmed"] and draft["grid_code"] == "wx-by-md"  # "是在墨斗社区"
-    intake.propose_place(draft, "新华社区", "wx-by-xh", _contains, again_confirms=True)
+    intake.propose_place(draft, "新华社区", "wx-by-xh", _contains, place_only=True)
     assert not draft["grid_confirmed"] and draft["grid_code"] == "wx-by-xh"  # another: asked
 
     poster = intake.new_draft(NOW)
@@ -127,8 +129,12 @@ def test_a_place_named_again_needs_no_question() -> None:
 
     street = intake.new_draft(NOW)
     intake.preset_grid(street, "wx-by")
-    # 墨斗社区 lies inside the confirmed street: the finer grid, whose patrol covers it.
+    # 墨斗社区 named in a description, inside the confirmed street: asked, never moved.
     intake.propose_place(street, "墨斗社区", "wx-by-md", _contains)
+    assert not street["grid_confirmed"] and street["grid_code"] == "wx-by-md"
+    intake.preset_grid(street, "wx-by")
+    # "在墨斗社区", only that place: the finer grid, whose patrol covers it.
+    intake.propose_place(street, "墨斗社区", "wx-by-md", _contains, place_only=True)
     assert street["grid_confirmed"] and street["grid_code"] == "wx-by-md"
 
 

@@ -43,6 +43,7 @@ async def test_a_language_choice_is_kept_and_changed(db: Database) -> None:
     ("\u2066\u2069\ufe0f", "\u034f", "", ""),
     ("Bob\u202e", None, "Bob", "Bob"),
     ("🔥", None, "🔥", "🔥"),  # a symbol shows
+    ("\u0301\u0301", None, "", ""),  # combining marks with nothing to sit on
 ])
 def test_names_are_written_as_people_write_them(first, last, name, greeting) -> None:
     assert person_name(first, last) == name
