@@ -115,6 +115,7 @@ def set_location(draft: dict[str, Any], latitude: float, longitude: float, sourc
                  and grid_code is not None and related(earlier, grid_code))
     draft.update(latitude=latitude, longitude=longitude, location_source=source,
                  grid_code=grid_code, grid_confirmed=True, outside=outside)
+    draft.pop("grid_before", None)
     if address:
         draft["address_text"] = address
     elif not same_area:
@@ -145,6 +146,10 @@ def propose_place(draft: dict[str, Any], place: str | None, grid_code: str,
             and draft.get("location_source") == "text":
         draft["grid_confirmed"] = True
     else:
+        if draft.get("grid_confirmed") and current is not None:
+            # Asked about another grid, a no goes back to this one (confirm_place).
+            draft["grid_before"] = {"grid_code": current,
+                                    "location_source": draft.get("location_source")}
         draft.update(grid_code=grid_code, grid_confirmed=False, location_source="text")
     if place:
         draft["address_text"] = place
@@ -196,6 +201,7 @@ def preset_grid(draft: dict[str, Any], grid_code: str) -> bool:
         return False
     draft.update(grid_code=grid_code, grid_confirmed=True, location_source="link",
                  address_text=None, outside=False)
+    draft.pop("grid_before", None)
     return True
 
 
@@ -237,15 +243,22 @@ _CONTROL_WORDS = frozenset({
     "submit", "send", "confirm", "done", "cancel", "stop", "edit", "change"})
 
 
-# Words that take back the yes before them: "嗯，其实是工地扬尘" is no yes to "焚烧，对吗?".
-_CORRECTIONS = ("其实", "而是", "应该是", "实际上", "准确说", "确切说", "actually", "really",
+# At "看起来是焚烧，对吗?", a yes with more words: "对，烟很大" is a yes and a description.
+# It is taken back when the words say it is another kind ("嗯，是工地扬尘"; unless they
+# add one: "是，还有扬尘"), or correct the guess ("嗯，其实是工厂排的烟"). The words
+# after "嗯" or "对" often carry the answer; the yes before them is filler.
+_CORRECTIONS = ("其实是", "而是", "应该是", "实际上是", "准确说是", "确切说是", "actually",
                 "rather", "instead")
+_ADDITIONS = ("还有", "也", "另外", "而且", "并且", "同时", "also", "and ", "plus")
 
 
-def corrects(text: str) -> bool:
-    """The words correct what was asked rather than add to it ("其实是…", "actually …")."""
-    lowered = text.lower()
-    return any(word in lowered for word in _CORRECTIONS)
+def yes_taken_back(guess: str | None, kind: str | None, words: str) -> bool:
+    """Is a yes to the category `guess` taken back by the `words` after it? `kind` is what
+    the words read as when they read as a tip (the classifier), else None."""
+    lowered = words.lower().lstrip()
+    other_kind = kind not in (None, guess) and not lowered.startswith(_ADDITIONS)
+    corrected = kind != guess and any(word in lowered for word in _CORRECTIONS)
+    return other_kind or corrected
 
 
 def control_word(text: str) -> bool:
@@ -285,9 +298,13 @@ def take_answer(draft: dict[str, Any], yes: bool) -> bool:
 
 
 def confirm_place(draft: dict[str, Any], yes: bool) -> None:
-    """The resident answered "是X社区吗?"."""
+    """The resident answered "是X社区吗?". A no goes back to the grid confirmed before the
+    question, if there was one (a poster's community), else asks where."""
+    before = draft.pop("grid_before", None)
     if yes:
         draft["grid_confirmed"] = True
+    elif before:
+        draft.update(before, grid_confirmed=True)
     else:
         draft.update(grid_code=None, grid_confirmed=False, location_source=None)
 

@@ -366,8 +366,9 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
             rest, analyze(rest[: limit * 2], tn.svc.catalog.gazetteer))
         answer = intake.yes_or_no(text) if lead is None else lead
         if lead is not None and asked == "category":
-            if lead and intake.corrects(rest):
-                answer = False  # "嗯，其实是工地扬尘": no yes; a new guess, or every kind
+            if lead and intake.yes_taken_back(intake.confident_guess(data),
+                                              said.category if said.is_tip else None, rest):
+                answer = False  # "嗯，是工地扬尘": no yes; a new guess, or every kind
             elif not lead and _place_only(rest, said) is not None:
                 answer = None  # "不对，是在新华社区": the no is about the place
         answered = draft is not None and answer is not None and intake.take_answer(data, answer)
@@ -392,8 +393,8 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
         if place is not None and data.get("latitude") is None:
             # Says only where: moves the report, not its description. Naming one place
             # and asking nothing, it may settle the place without a question.
-            single = len(set(said.grids)) == 1 and not words.rstrip().endswith(
-                ("?", "？", "吗"))
+            single = len(set(said.grids)) == 1 and not any(
+                mark in words for mark in ("?", "？", "吗"))
             intake.propose_place(data, place, said.grids[0], router.contains, single)
             draft = await save(session, tn, draft, data)
             return reply(tn, *next_question(tn, draft, data, _with_notes(tn, expired)))

@@ -221,6 +221,16 @@ async def test_a_yes_or_no_before_more_words_answers_only_the_question_it_fits(
         assert "不是" not in (await draft_of(bot, LI.id)).data["text"]
         assert len(button_data(every)) == 4
 
+        # "嗯，是工地扬尘" is no yes to 焚烧: the new kind is offered instead.
+        for text in ("嗯，是工地扬尘", "yes, dust from the construction site"):
+            await bot.say(LI, "/cancel")
+            bot.emulator.send_location(LI, *point)
+            await bot.reply(LI.id)
+            await bot.say(LI, "有人在烧垃圾，烟很大")
+            [asked] = await bot.say(LI, text)
+            draft = (await draft_of(bot, LI.id)).data
+            assert draft["category"] == "dust" and not draft["category_confirmed"], text
+            assert "扬尘" in asked["text"] or "Dust" in asked["text"], text
         # A yes followed by more is still a yes; one followed by a place too.
         bot.emulator.send_location(ALICE, *point)
         await bot.reply(ALICE.id)
@@ -231,7 +241,7 @@ async def test_a_yes_or_no_before_more_words_answers_only_the_question_it_fits(
         assert draft["text"].splitlines()[-1] == "还有扬尘"
 
         # Naming the place asked about, but not only it or not as an answer: no yes.
-        for text in ("不是墨斗社区，是新华社区", "墨斗社区？", "在墨斗社区还是新华社区"):
+        for text in ("不是墨斗社区，是新华社区", "墨斗社区？", "墨斗社区？！", "在墨斗社区还是新华社区"):
             await bot.say(ZHANG, "/cancel")
             bot.emulator.send_text(ZHANG, "墨斗社区有人放鞭炮")
             await bot.reply(ZHANG.id)
@@ -288,6 +298,13 @@ async def test_a_place_inside_the_confirmed_street_reaches_its_patrol(
             assert not draft["grid_confirmed"] and "吗" in asked["text"], text
             assert draft["grid_code"].startswith(code) and text in draft["text"], text
             await bot.say(LI, "/cancel")
+        # Asked about a grid inside the poster's community, a no goes back to the community.
+        await bot.say(WANG, "/start g_wx-by-bm")
+        [asked] = await bot.say(WANG, "从白马路那边飘过来的烟，很呛")
+        assert "吗" in asked["text"]
+        await bot.press_action(WANG, asked, "place:no")
+        draft = (await draft_of(bot, WANG.id)).data
+        assert draft["grid_code"] == "wx-by-bm" and draft["grid_confirmed"]
 
 
 async def test_place_denied_asks_for_location(db_url: str, tmp_path: Path) -> None:

@@ -113,8 +113,13 @@ def test_a_place_named_again_needs_no_question() -> None:
     assert intake.next_question(draft) == "place_confirm"
     intake.propose_place(draft, "墨斗社区", "wx-by-md", _contains)  # a tip naming it again
     assert not draft["grid_confirmed"]  # is no answer
-    assert intake.corrects("其实是工地扬尘") and intake.corrects("Actually it is dust")
-    assert not intake.corrects("还有扬尘")
+    taken_back = intake.yes_taken_back
+    assert taken_back("burning", "dust", "是工地扬尘") and taken_back("burning", "dust", "dust!")
+    assert taken_back("burning", None, "其实是工厂排的烟")  # corrected, though no tip
+    assert not taken_back("burning", "dust", "还有扬尘")  # one more kind, the guess stands
+    assert not taken_back("burning", "burning", "应该是在烧垃圾")  # the same kind
+    assert not taken_back("burning", None, "其实烟很大")  # 其实 as a filler
+    assert not taken_back("burning", None, "really bad smoke")
     intake.propose_place(draft, "墨斗社区", "wx-by-md", _contains, place_only=True)
     assert draft["grid_confirmed"] and draft["grid_code"] == "wx-by-md"  # "是在墨斗社区"
     intake.propose_place(draft, "新华社区", "wx-by-xh", _contains, place_only=True)
@@ -126,6 +131,14 @@ def test_a_place_named_again_needs_no_question() -> None:
     intake.propose_place(poster, "白马小区门口", "wx-by-bm", _contains)
     assert poster["grid_confirmed"] and poster["grid_code"] == "wx-by-bm-01"
     assert poster["address_text"] == "白马小区门口"
+
+    community = intake.new_draft(NOW)
+    intake.preset_grid(community, "wx-by-bm")
+    intake.propose_place(community, "白马路", "wx-by-bm-02", _contains)  # asked: 第二网格?
+    assert intake.next_question(community) == "place_confirm"
+    intake.confirm_place(community, False)  # no: back to the poster's community
+    assert community["grid_code"] == "wx-by-bm" and community["grid_confirmed"]
+    assert community["location_source"] == "link" and "grid_before" not in community
 
     street = intake.new_draft(NOW)
     intake.preset_grid(street, "wx-by")
@@ -183,6 +196,7 @@ _contains = Router.from_rows([
     (4, "wx-by-bm-01", "白马第一网格", "grid", 3, None, None),
     (5, "wx-by-md", "墨斗社区", "community", 2, None, None),
     (6, "wx-by-xh", "新华社区", "community", 2, None, None),
+    (7, "wx-by-bm-02", "白马第二网格", "grid", 3, None, None),
 ]).contains
 
 
