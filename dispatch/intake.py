@@ -142,14 +142,18 @@ def propose_place(draft: dict[str, Any], place: str | None, grid_code: str,
         pass  # the same grid, or one around it: the confirmed one is as fine or finer
     elif confirmed and place_only and contains(current, grid_code):
         draft.update(grid_code=grid_code, location_source="text")
+        draft.pop("grid_before", None)
     elif place_only and current == grid_code and not draft.get("grid_confirmed") \
             and draft.get("location_source") == "text":
         draft["grid_confirmed"] = True
+        draft.pop("grid_before", None)
     else:
         if draft.get("grid_confirmed") and current is not None:
-            # Asked about another grid, a no goes back to this one (confirm_place).
+            # Asked about another grid, a no goes back to this one, as it was described
+            # (confirm_place).
             draft["grid_before"] = {"grid_code": current,
-                                    "location_source": draft.get("location_source")}
+                                    "location_source": draft.get("location_source"),
+                                    "address_text": draft.get("address_text")}
         draft.update(grid_code=grid_code, grid_confirmed=False, location_source="text")
     if place:
         draft["address_text"] = place
@@ -244,19 +248,23 @@ _CONTROL_WORDS = frozenset({
 
 
 # At "看起来是焚烧，对吗?", a yes with more words: "对，烟很大" is a yes and a description.
-# It is taken back when the words say it is another kind ("嗯，是工地扬尘"; unless they
-# add one: "是，还有扬尘"), or correct the guess ("嗯，其实是工厂排的烟"). The words
-# after "嗯" or "对" often carry the answer; the yes before them is filler.
+# It is taken back when the words say it is another kind and carry nothing of the guessed
+# one ("嗯，是工地扬尘"; but "对，烧得满天都是灰" reads as dust and still speaks of the
+# burning; and "是，还有扬尘" adds a kind), or when they correct the guess ("嗯，其实是
+# 工厂排的烟"). The words after "嗯" or "对" often carry the answer; the yes is filler.
 _CORRECTIONS = ("其实是", "而是", "应该是", "实际上是", "准确说是", "确切说是", "actually",
                 "rather", "instead")
 _ADDITIONS = ("还有", "也", "另外", "而且", "并且", "同时", "also", "and ", "plus")
 
 
-def yes_taken_back(guess: str | None, kind: str | None, words: str) -> bool:
+def yes_taken_back(guess: str | None, kind: str | None, words: str,
+                   carries_guess: bool = False) -> bool:
     """Is a yes to the category `guess` taken back by the `words` after it? `kind` is what
-    the words read as when they read as a tip (the classifier), else None."""
+    the words read as when they read as a tip (the classifier), else None; `carries_guess`:
+    the classifier found cues of the guessed kind in them too."""
     lowered = words.lower().lstrip()
-    other_kind = kind not in (None, guess) and not lowered.startswith(_ADDITIONS)
+    other_kind = kind not in (None, guess) and not carries_guess \
+        and not lowered.startswith(_ADDITIONS)
     corrected = kind != guess and any(word in lowered for word in _CORRECTIONS)
     return other_kind or corrected
 

@@ -366,8 +366,9 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
             rest, analyze(rest[: limit * 2], tn.svc.catalog.gazetteer))
         answer = intake.yes_or_no(text) if lead is None else lead
         if lead is not None and asked == "category":
-            if lead and intake.yes_taken_back(intake.confident_guess(data),
-                                              said.category if said.is_tip else None, rest):
+            guess = intake.confident_guess(data)
+            if lead and intake.yes_taken_back(guess, said.category if said.is_tip else None,
+                                              rest, said.scores.get(guess or "", 0) > 0):
                 answer = False  # "嗯，是工地扬尘": no yes; a new guess, or every kind
             elif not lead and _place_only(rest, said) is not None:
                 answer = None  # "不对，是在新华社区": the no is about the place

@@ -168,6 +168,7 @@ async def _edit(session, tn: Turn, draft, data, argument: str):
     elif argument == "loc":
         data.update(latitude=None, longitude=None, grid_code=None, grid_confirmed=False,
                     location_source=None, address_text=None, outside=False)
+        data.pop("grid_before", None)
     elif argument == "more":
         async def more(tn: Turn, update, context) -> None:
             await update.callback_query.answer()

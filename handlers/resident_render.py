@@ -81,10 +81,19 @@ def question(lang: str, draft_id: int, data: dict[str, Any], step: str,
         key = "intake.confirm_place" if place and place != name else "intake.confirm_area"
         return (t(lang, key, place=place, grid=name),
                 InlineKeyboardMarkup([[button(t(lang, "intake.place_yes"), to, "place:yes"),
-                                       button(t(lang, "intake.place_no"), to, "place:no")]]))
+                                       button(_place_no(lang, data, catalog), to, "place:no")]]))
     if step == "location":
         return t(lang, "intake.ask_location"), location_keyboard(lang)
     return summary(lang, draft_id, data, catalog)
+
+
+def _place_no(lang: str, data: dict[str, Any], catalog: GridCatalog) -> str:
+    """The no to "是在X吗?": back to the grid confirmed before (a poster's), or send a
+    location."""
+    before = (data.get("grid_before") or {}).get("grid_code")
+    if before:
+        return t(lang, "intake.place_no_back", grid=grid_name(catalog, before) or before)
+    return t(lang, "intake.place_no")
 
 
 def where(lang: str, data: dict[str, Any], catalog: GridCatalog) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nlp.classifier import classify
 from nlp.gazetteer import Gazetteer
@@ -29,6 +29,9 @@ class Analysis:
     # The grid aliases the text names, as written (not in to_json): what of a place is
     # known to name a grid, and what the place finder took in around it.
     aliases: tuple[str, ...] = ()
+    # Each category's score, as the classifier weighed the cues (not in to_json): a text
+    # read as one kind may still carry another's cues (烧得满天都是灰: dust, and burning).
+    scores: dict[str, float] = field(default_factory=dict)
 
     @property
     def is_tip(self) -> bool:
@@ -80,4 +83,5 @@ def analyze(text: str, gazetteer: Gazetteer | None = None) -> Analysis:
         grids=tuple(codes),
         evidence=verdict.evidence,
         aliases=tuple(dict.fromkeys(norm[start:end] for start, end in alias_spans)),
+        scores=dict(verdict.scores),
     )

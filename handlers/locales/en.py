@@ -106,6 +106,7 @@ MESSAGES: dict[str, str] = {
     'intake.confirm_area': 'Is the place in {grid}?',
     'intake.place_yes': '✅ Yes',
     'intake.place_no': "No, I'll send my location",
+    'intake.place_no_back': 'No, keep {grid}',
     'intake.ask_location': 'Please send the location: tap "📍 Send my location" below, or choose Location under 📎; you can also type the place (estate, crossing, village).',
     'intake.location_ok': '📍 Location received: {grid}.',
     'intake.location_outside': '📍 This place is outside our grids; the report will go to the {desk} duty desk.',

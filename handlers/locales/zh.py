@@ -101,6 +101,7 @@ MESSAGES: dict[str, str] = {
     'intake.confirm_area': '您说的地点是在{grid}吗？',
     'intake.place_yes': '✅ 是',
     'intake.place_no': '不是，我发位置',
+    'intake.place_no_back': '不是，还是{grid}',
     'intake.ask_location': '请发送位置：点下方「📍 发送当前位置」，或在📎里选择「位置」；也可以直接打字告诉我地点（小区、路口、村名）。',
     'intake.location_ok': '📍 位置已收到：{grid}。',
     'intake.location_outside': '📍 这个位置不在我们划定的网格内，举报会转给{desk}值班台处理。',

@@ -231,6 +231,14 @@ async def test_a_yes_or_no_before_more_words_answers_only_the_question_it_fits(
             draft = (await draft_of(bot, LI.id)).data
             assert draft["category"] == "dust" and not draft["category_confirmed"], text
             assert "扬尘" in asked["text"] or "Dust" in asked["text"], text
+        # Ash is dust to the classifier, but this yes speaks of the burning: still a yes.
+        await bot.say(LI, "/cancel")
+        bot.emulator.send_location(LI, *point)
+        await bot.reply(LI.id)
+        await bot.say(LI, "有人在烧垃圾，烟很大")
+        await bot.say(LI, "对，烧得满天都是灰")
+        draft = (await draft_of(bot, LI.id)).data
+        assert draft["category"] == "burning" and draft["category_confirmed"]
         # A yes followed by more is still a yes; one followed by a place too.
         bot.emulator.send_location(ALICE, *point)
         await bot.reply(ALICE.id)
@@ -298,13 +306,27 @@ async def test_a_place_inside_the_confirmed_street_reaches_its_patrol(
             assert not draft["grid_confirmed"] and "吗" in asked["text"], text
             assert draft["grid_code"].startswith(code) and text in draft["text"], text
             await bot.say(LI, "/cancel")
-        # Asked about a grid inside the poster's community, a no goes back to the community.
+        # Asked about another grid, a no goes back to the poster's community, as it was.
         await bot.say(WANG, "/start g_wx-by-bm")
-        [asked] = await bot.say(WANG, "从白马路那边飘过来的烟，很呛")
-        assert "吗" in asked["text"]
+        [asked] = await bot.say(WANG, "新华社区那边有人烧垃圾")
+        assert "吗" in asked["text"] and "不是，还是白马社区" in "".join(buttons(asked))
         await bot.press_action(WANG, asked, "place:no")
         draft = (await draft_of(bot, WANG.id)).data
         assert draft["grid_code"] == "wx-by-bm" and draft["grid_confirmed"]
+        assert draft["address_text"] is None
+        # Once the place is edited afresh, a later no has nothing to go back to.
+        confirm = await bot.question(WANG.id)
+        await bot.press(WANG, confirm, next(d for d in button_data(confirm) if "burning" in d))
+        summary = await bot.question(WANG.id)
+        [asked] = await bot.say(WANG, "在新华社区")  # asked: 新华社区? (白马社区 kept aside)
+        await bot.press_action(WANG, summary, "edit")  # the summary's buttons, still bound
+        menu = await bot.question(WANG.id)
+        await bot.press_action(WANG, menu, "edit:loc")
+        await bot.question(WANG.id)
+        [asked] = await bot.say(WANG, "在墨斗社区")
+        assert "不是，我发位置" in "".join(buttons(asked))
+        await bot.press_action(WANG, asked, "place:no")
+        assert (await draft_of(bot, WANG.id)).data["grid_code"] is None
 
 
 async def test_place_denied_asks_for_location(db_url: str, tmp_path: Path) -> None:

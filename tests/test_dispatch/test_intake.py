@@ -120,6 +120,7 @@ def test_a_place_named_again_needs_no_question() -> None:
     assert not taken_back("burning", "burning", "应该是在烧垃圾")  # the same kind
     assert not taken_back("burning", None, "其实烟很大")  # 其实 as a filler
     assert not taken_back("burning", None, "really bad smoke")
+    assert not taken_back("burning", "dust", "烧得满天都是灰", carries_guess=True)  # ash
     intake.propose_place(draft, "墨斗社区", "wx-by-md", _contains, place_only=True)
     assert draft["grid_confirmed"] and draft["grid_code"] == "wx-by-md"  # "是在墨斗社区"
     intake.propose_place(draft, "新华社区", "wx-by-xh", _contains, place_only=True)
@@ -139,6 +140,11 @@ def test_a_place_named_again_needs_no_question() -> None:
     intake.confirm_place(community, False)  # no: back to the poster's community
     assert community["grid_code"] == "wx-by-bm" and community["grid_confirmed"]
     assert community["location_source"] == "link" and "grid_before" not in community
+    assert community["address_text"] is None  # not the place just rejected
+    # Asked, then settled by naming it again: nothing to go back to any more.
+    intake.propose_place(community, "新华社区", "wx-by-xh", _contains)
+    intake.propose_place(community, "新华社区", "wx-by-xh", _contains, place_only=True)
+    assert community["grid_confirmed"] and "grid_before" not in community
 
     street = intake.new_draft(NOW)
     intake.preset_grid(street, "wx-by")
