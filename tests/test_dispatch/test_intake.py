@@ -187,23 +187,17 @@ def test_only_what_the_resident_gave_makes_a_report_unfinished() -> None:
 
 
 # The demo district's hierarchy (no shapes needed: only containment is asked).
-_related = Router.from_rows([
+_TOWN = Router.from_rows([
     (1, "wx", "巫溪县", "district", None, None, None),
     (2, "wx-by", "柏杨街道", "street", 1, None, None),
     (3, "wx-by-bm", "白马社区", "community", 2, None, None),
     (4, "wx-by-bm-01", "白马第一网格", "grid", 3, None, None),
     (5, "wx-by-md", "墨斗社区", "community", 2, None, None),
     (6, "wx-by-fy", "丰益社区", "community", 2, None, None),
-]).related
-_contains = Router.from_rows([
-    (1, "wx", "巫溪县", "district", None, None, None),
-    (2, "wx-by", "柏杨街道", "street", 1, None, None),
-    (3, "wx-by-bm", "白马社区", "community", 2, None, None),
-    (4, "wx-by-bm-01", "白马第一网格", "grid", 3, None, None),
-    (5, "wx-by-md", "墨斗社区", "community", 2, None, None),
-    (6, "wx-by-xh", "新华社区", "community", 2, None, None),
-    (7, "wx-by-bm-02", "白马第二网格", "grid", 3, None, None),
-]).contains
+    (7, "wx-by-xh", "新华社区", "community", 2, None, None),
+    (8, "wx-by-bm-02", "白马第二网格", "grid", 3, None, None),
+])
+_related, _contains = _TOWN.related, _TOWN.contains
 
 
 def test_a_new_point_keeps_only_a_place_description_of_the_same_area() -> None:
