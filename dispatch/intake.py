@@ -269,6 +269,33 @@ def yes_taken_back(guess: str | None, kind: str | None, words: str,
     return other_kind or corrected
 
 
+# Thanks and the like: said to the bot, never part of a description ("好的，谢谢").
+_COURTESY = frozenset({"谢谢", "谢谢你", "谢谢您", "谢了", "多谢", "感谢", "辛苦了", "辛苦",
+                       "麻烦了", "麻烦你们了", "thanks", "thank you", "thx", "ty", "cheers"})
+
+
+def courtesy(text: str) -> bool:
+    """The text only thanks ("谢谢", "thank you!")."""
+    return text.strip(_ANSWER_PUNCTUATION + "啦啊呀哈").lower() in _COURTESY
+
+
+def denied_first(text: str) -> tuple[str, str] | None:
+    """"不是墨斗社区，是新华社区": a first clause that begins with a no and says more, then
+    the rest ((the first clause, the rest)); None otherwise. The caller checks that the
+    first clause names the place asked about."""
+    stripped = text.strip(_ANSWER_PUNCTUATION)
+    if not stripped.startswith(_DENIALS):
+        return None
+    for i, char in enumerate(stripped):
+        if char in _ANSWER_MARKS:
+            rest = stripped[i:].lstrip(_ANSWER_PUNCTUATION)
+            return (stripped[:i], rest) if rest else None
+    return None
+
+
+_DENIALS = ("不是", "不在", "并不是", "并不在", "not in", "not at")
+
+
 def control_word(text: str) -> bool:
     """The text is only a word like "提交", "取消" or "修改" (what the buttons do)."""
     return text.strip(_ANSWER_PUNCTUATION).lower() in _CONTROL_WORDS

@@ -362,6 +362,12 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
         lead, rest = intake.leading_answer(text)
         if lead is not None and not intake.meaningful_text(rest):
             lead, rest = None, text
+        if lead is None and asked == "place_confirm":
+            # "不是墨斗社区，是新华社区": a no, when its first clause names the place asked.
+            split = intake.denied_first(text)
+            if split is not None and data.get("grid_code") in analyze(
+                    split[0], tn.svc.catalog.gazetteer).grids:
+                lead, rest = False, split[1]
         words, said = (text, analysis) if lead is None else (
             rest, analyze(rest[: limit * 2], tn.svc.catalog.gazetteer))
         answer = intake.yes_or_no(text) if lead is None else lead
@@ -373,8 +379,12 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
             elif not lead and _place_only(rest, said) is not None:
                 answer = None  # "不对，是在新华社区": the no is about the place
         answered = draft is not None and answer is not None and intake.take_answer(data, answer)
-        if answered and (lead is None or intake.yes_or_no(rest) is not None):
-            draft = await save(session, tn, draft, data)  # "是白马社区吗?" "是"
+        if answered and (lead is None or intake.yes_or_no(rest) is not None
+                         or intake.courtesy(rest)):
+            draft = await save(session, tn, draft, data)  # "是白马社区吗?" "是", "好的，谢谢"
+            hint = t(tn.lang, "intake.use_buttons") if asked == "summary" else None
+            return reply(tn, *next_question(tn, draft, data, hint))
+        if draft is not None and intake.courtesy(words):  # thanks: never a description
             hint = t(tn.lang, "intake.use_buttons") if asked == "summary" else None
             return reply(tn, *next_question(tn, draft, data, hint))
         if draft is not None and intake.control_word(words):  # "提交" typed, not pressed

@@ -168,6 +168,10 @@ async def test_a_place_typed_as_a_correction_moves_the_report_not_its_descriptio
         draft = (await draft_of(bot, ZHANG.id)).data
         assert draft["text"] == "墨斗社区那边有人烧垃圾" and draft["grid_code"] == "wx-by-xh"
         assert draft["address_text"] == "新华社区" and not draft["grid_confirmed"]
+        [asked] = await bot.say(ZHANG, "不是新华社区，是墨斗社区")  # a no, then the place
+        assert "墨斗社区吗" in asked["text"]
+        draft = (await draft_of(bot, ZHANG.id)).data
+        assert draft["text"] == "墨斗社区那边有人烧垃圾" and draft["grid_code"] == "wx-by-md"
         [pointed] = await bot.say(ZHANG, "不对，取消")  # the no holds; 取消 takes the button
         assert "取消" in pointed["text"] and asks_location(pointed)
         draft = (await draft_of(bot, ZHANG.id)).data
@@ -210,6 +214,10 @@ async def test_a_yes_or_no_before_more_words_answers_only_the_question_it_fits(
         draft = (await draft_of(bot, ZHANG.id)).data
         assert draft["category"] == "burning" and draft["category_confirmed"]
         assert draft["text"].splitlines() == ["田里有人在烧秸秆", "烟很大"]
+        for thanks in ("好的，谢谢", "谢谢！"):  # thanks are no description
+            [pointed] = await bot.say(ZHANG, thanks)
+            assert pointed["text"].startswith("请点下方按钮") and "请确认举报内容" in pointed["text"]
+        assert (await draft_of(bot, ZHANG.id)).data["text"].splitlines()[-1] == "烟很大"
 
         bot.emulator.send_location(LI, *point)
         await bot.reply(LI.id)

@@ -82,6 +82,17 @@ def test_a_yes_or_no_that_opens_a_longer_text() -> None:
         assert intake.leading_answer(text) == (None, text), text
 
 
+def test_thanks_and_a_denied_place() -> None:
+    for text in ("谢谢", "谢谢啦！", "Thank you!", "thx"):
+        assert intake.courtesy(text), text
+    for text in ("谢谢你们快来，有人在烧垃圾", "不谢", ""):
+        assert not intake.courtesy(text), text
+    assert intake.denied_first("不是墨斗社区，是新华社区") == ("不是墨斗社区", "是新华社区")
+    assert intake.denied_first("不在墨斗社区，在新华社区附近") == ("不在墨斗社区", "在新华社区附近")
+    for text in ("不是墨斗社区", "是墨斗社区，新华社区", "不对，是新华社区"):
+        assert intake.denied_first(text) is None, text
+
+
 def test_a_text_that_only_says_where_is_a_place() -> None:
     def words(text: str, *places: str, aliases: tuple[str, ...] = (),
               tip: bool = False) -> str | None:
