@@ -280,20 +280,22 @@ def courtesy(text: str) -> bool:
 
 
 def denied_first(text: str) -> tuple[str, str] | None:
-    """"不是墨斗社区，是新华社区": a first clause that begins with a no and says more, then
-    the rest ((the first clause, the rest)); None otherwise. The caller checks that the
-    first clause names the place asked about."""
+    """"不是墨斗社区，是新华社区": a first clause that begins with a denial and says more,
+    split as (the clause without its denial, the rest); None otherwise. The caller checks
+    that the clause only names the place asked about ("不是墨斗社区的人，路过看到…" is
+    no answer)."""
     stripped = text.strip(_ANSWER_PUNCTUATION)
-    if not stripped.startswith(_DENIALS):
+    denial = next((d for d in _DENIALS if stripped.lower().startswith(d)), None)
+    if denial is None:
         return None
     for i, char in enumerate(stripped):
         if char in _ANSWER_MARKS:
             rest = stripped[i:].lstrip(_ANSWER_PUNCTUATION)
-            return (stripped[:i], rest) if rest else None
+            return (stripped[len(denial):i].strip(), rest) if rest else None
     return None
 
 
-_DENIALS = ("不是", "不在", "并不是", "并不在", "not in", "not at")
+_DENIALS = ("并不是在", "并不在", "并不是", "不是在", "不是", "不在", "not in", "not at")
 
 
 def control_word(text: str) -> bool:

@@ -363,11 +363,15 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
         if lead is not None and not intake.meaningful_text(rest):
             lead, rest = None, text
         if lead is None and asked == "place_confirm":
-            # "不是墨斗社区，是新华社区": a no, when its first clause names the place asked.
+            # "不是墨斗社区，是新华社区": a no, when the denied clause only says the place
+            # asked about.
             split = intake.denied_first(text)
-            if split is not None and data.get("grid_code") in analyze(
-                    split[0], tn.svc.catalog.gazetteer).grids:
+            named = analyze(split[0], tn.svc.catalog.gazetteer) if split else None
+            if named is not None and set(named.grids) == {data.get("grid_code")} \
+                    and _place_only(split[0], named) is not None:
                 lead, rest = False, split[1]
+                if not intake.meaningful_text(rest):
+                    rest = "不是"  # "不是墨斗社区，😡": only the no
         words, said = (text, analysis) if lead is None else (
             rest, analyze(rest[: limit * 2], tn.svc.catalog.gazetteer))
         answer = intake.yes_or_no(text) if lead is None else lead
@@ -385,6 +389,8 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
             hint = t(tn.lang, "intake.use_buttons") if asked == "summary" else None
             return reply(tn, *next_question(tn, draft, data, hint))
         if draft is not None and intake.courtesy(words):  # thanks: never a description
+            if not intake.has_content(data):  # nothing told yet: what to send
+                return reply(tn, t(tn.lang, "intake.begin"), render.location_keyboard(tn.lang))
             hint = t(tn.lang, "intake.use_buttons") if asked == "summary" else None
             return reply(tn, *next_question(tn, draft, data, hint))
         if draft is not None and intake.control_word(words):  # "提交" typed, not pressed

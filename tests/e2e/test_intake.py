@@ -32,6 +32,10 @@ WANG = TgUser(1004, "王", "五")
 START = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 
 
+def intake_has_text(draft) -> bool:
+    return draft is not None and bool(draft.data.get("text"))
+
+
 def town(db_url: str, tmp: Path):
     return running_bot(db_url, tmp, start=START, grids=GRIDS, roster=ROSTER)
 
@@ -168,14 +172,21 @@ async def test_a_place_typed_as_a_correction_moves_the_report_not_its_descriptio
         draft = (await draft_of(bot, ZHANG.id)).data
         assert draft["text"] == "墨斗社区那边有人烧垃圾" and draft["grid_code"] == "wx-by-xh"
         assert draft["address_text"] == "新华社区" and not draft["grid_confirmed"]
+        # A denied clause that says more than the place is no answer: the words stay.
+        [asked] = await bot.say(ZHANG, "不是新华社区的人，路过看到的")
+        assert "新华社区吗" in asked["text"]
+        draft = (await draft_of(bot, ZHANG.id)).data
+        assert draft["text"].splitlines()[-1] == "不是新华社区的人，路过看到的"
         [asked] = await bot.say(ZHANG, "不是新华社区，是墨斗社区")  # a no, then the place
         assert "墨斗社区吗" in asked["text"]
         draft = (await draft_of(bot, ZHANG.id)).data
-        assert draft["text"] == "墨斗社区那边有人烧垃圾" and draft["grid_code"] == "wx-by-md"
+        assert draft["text"].splitlines()[-1] == "不是新华社区的人，路过看到的"
+        assert draft["grid_code"] == "wx-by-md"
         [pointed] = await bot.say(ZHANG, "不对，取消")  # the no holds; 取消 takes the button
         assert "取消" in pointed["text"] and asks_location(pointed)
         draft = (await draft_of(bot, ZHANG.id)).data
-        assert draft["text"] == "墨斗社区那边有人烧垃圾" and draft["grid_code"] is None
+        assert draft["text"].splitlines()[-1] == "不是新华社区的人，路过看到的"
+        assert "取消" not in draft["text"] and draft["grid_code"] is None
 
         [ask] = await bot.say(LI, "河边有人在烧垃圾，烟很大")
         assert asks_location(ask)
@@ -313,8 +324,12 @@ async def test_a_place_inside_the_confirmed_street_reaches_its_patrol(
             assert not draft["grid_confirmed"] and "吗" in asked["text"], text
             assert draft["grid_code"].startswith(code) and text in draft["text"], text
             await bot.say(LI, "/cancel")
-        # Asked about another grid, a no goes back to the poster's community, as it was.
+        # Thanks with nothing told yet: what to send, not an empty report.
         await bot.say(WANG, "/start g_wx-by-bm")
+        [begin] = await bot.say(WANG, "谢谢")
+        assert "请告诉我您看到了什么" in begin["text"]
+        assert not intake_has_text(await draft_of(bot, WANG.id))
+        # Asked about another grid, a no goes back to the poster's community, as it was.
         [asked] = await bot.say(WANG, "新华社区那边有人烧垃圾")
         assert "吗" in asked["text"] and "不是，还是白马社区" in "".join(buttons(asked))
         await bot.press_action(WANG, asked, "place:no")

@@ -87,8 +87,11 @@ def test_thanks_and_a_denied_place() -> None:
         assert intake.courtesy(text), text
     for text in ("谢谢你们快来，有人在烧垃圾", "不谢", ""):
         assert not intake.courtesy(text), text
-    assert intake.denied_first("不是墨斗社区，是新华社区") == ("不是墨斗社区", "是新华社区")
-    assert intake.denied_first("不在墨斗社区，在新华社区附近") == ("不在墨斗社区", "在新华社区附近")
+    assert intake.denied_first("不是墨斗社区，是新华社区") == ("墨斗社区", "是新华社区")
+    assert intake.denied_first("不在墨斗社区，在新华社区附近") == ("墨斗社区", "在新华社区附近")
+    assert intake.denied_first("Not in 墨斗社区, it's in 新华社区") == ("墨斗社区", "it's in 新华社区")
+    # The caller checks the clause: here it says more than a place.
+    assert intake.denied_first("不是墨斗社区的人，路过看到") == ("墨斗社区的人", "路过看到")
     for text in ("不是墨斗社区", "是墨斗社区，新华社区", "不对，是新华社区"):
         assert intake.denied_first(text) is None, text
 
