@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from nlp.normalize import normalize
+
 CATEGORIES = ("burning", "fireworks", "dust", "other")
 MAX_PHOTOS = 5
 MAX_TEXT_CHARS = 1000
@@ -412,3 +414,109 @@ def plausible_point(latitude: float, longitude: float) -> bool:
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return False
     return not (abs(latitude) < 1e-6 and abs(longitude) < 1e-6)
+
+
+# --------------------------------------------------------------------------- a typed text
+@dataclass(frozen=True)
+class TextStep:
+    """What a resident's text did to the draft (`take_text`), for the handler to store and
+    answer. `kind`: "asked" (store the draft if `save`, ask the next question), "emoji"
+    (only emoji), "small_talk" (no report begun), "begin" (thanks before anything was told:
+    say what to send); the last three store nothing."""
+
+    kind: str = "asked"
+    save: bool = True
+    hint: str | None = None  # "use_buttons" or "typed_command" (`word`)
+    word: str = ""
+    truncated: bool = False  # the description did not fit whole
+    point_decides: str | None = None  # a place named away from the shared point (its grid)
+    noted: bool = False  # a description taken while the place is still to be asked
+
+
+_EMOJI, _SMALL_TALK, _BEGIN = (TextStep(kind, save=False) for kind in ("emoji", "small_talk",
+                                                                       "begin"))
+_QUESTION_MARKS = ("?", "？", "吗")
+
+
+def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[str], Any],
+              contains: Callable[[str, str], bool], related: Callable[[str, str], bool], *,
+              exists: bool, start: bool = False,
+              max_chars: int = MAX_TEXT_CHARS) -> TextStep:
+    """Apply a typed text to the draft: an answer to the question asked, thanks, a typed
+    button, where the report is, or a description (see README, "What the bot does").
+    `analysis` is the text's (nlp.analyze; None when it has no letters), `read` analyses
+    other words, `contains`/`related` compare grid codes (dispatch.routing.Router);
+    `exists`: the draft is stored already; `start`: the resident asked for a report."""
+    asked = next_question(draft)
+    # "是" alone answers the yes/no question asked; "不对，是在新华社区" or "对，烟很大"
+    # answers it and goes on: the words after the answer are taken on their own.
+    lead, rest = leading_answer(text)
+    if lead is not None and not meaningful_text(rest):
+        lead, rest = None, text
+    if lead is None and asked == "place_confirm":
+        # "不是墨斗社区，是新华社区": a no, when the denied clause only says the place asked.
+        split = denied_first(text)
+        named = read(split[0]) if split else None
+        if named is not None and set(named.grids) == {draft.get("grid_code")} \
+                and place_only(split[0], named) is not None:
+            lead, rest = False, split[1]
+    said = analysis if lead is None else read(rest) if meaningful_text(rest) else None
+    words = text if lead is None else rest
+    answer = yes_or_no(text) if lead is None else lead
+    if lead is not None and asked == "category" and said is not None:
+        guess = confident_guess(draft)
+        if lead and yes_taken_back(guess, said.category if said.is_tip else None, rest,
+                                   said.scores.get(guess or "", 0) > 0):
+            answer = False  # "嗯，是工地扬尘": no yes; a new guess, or every kind
+        elif not lead and place_only(rest, said) is not None:
+            answer = None  # "不对，是在新华社区": the no is about the place
+    answered = exists and answer is not None and take_answer(draft, answer)
+    if answered and (lead is None or said is None or yes_or_no(rest) is not None
+                     or courtesy(rest)):  # "是", "不，不是", "好的，谢谢", "不是墨斗社区，😡"
+        return TextStep(hint="use_buttons" if asked == "summary" else None)
+    if exists and courtesy(words):  # thanks: never a description
+        if not has_content(draft):
+            return _BEGIN  # nothing told yet: say what to send
+        return TextStep(save=False, hint="use_buttons" if asked == "summary" else None)
+    if exists and control_word(words):  # "提交" typed, not pressed
+        if asked == "summary":
+            return TextStep(save=answered, hint="use_buttons")
+        return TextStep(save=answered, hint="typed_command", word=words.strip())
+    if said is None:
+        return _EMOJI
+    if lead is not None and not answered:
+        words = text  # no question it answers: the 不对 is part of what was said
+    if not exists and not (start or said.is_tip or said.grids):
+        return _SMALL_TALK
+    place = place_only(words, said)
+    if place is not None and draft.get("latitude") is None:
+        # Says only where: moves the report, not its description. Naming one place and
+        # asking nothing, it may settle the place without a question.
+        single = len(set(said.grids)) == 1 and not any(m in words for m in _QUESTION_MARKS)
+        propose_place(draft, place, said.grids[0], contains, single)
+        return TextStep()
+    # With a shared point, a place named elsewhere stays words for the patrol, and the
+    # resident is told the point decides (a point outside the town is no area).
+    point = draft.get("grid_code") if draft.get("latitude") is not None else None
+    elsewhere = point is not None and bool(said.grids) and (draft.get("outside") or not any(
+        related(point, code) for code in said.grids))
+    cut = add_text(draft, words, max_chars)
+    take_guess(draft, said, contains)
+    return TextStep(truncated=cut, point_decides=point if elsewhere else None,
+                    noted=next_question(draft) == "location")
+
+
+def take_guess(draft: dict[str, Any], analysis: Any,
+               contains: Callable[[str, str], bool] | None = None) -> None:
+    """A description's category guess, and the place it names to be asked about."""
+    apply_guess(draft, analysis.category, analysis.subcategory, analysis.confidence)
+    if analysis.grids:
+        propose_place(draft, analysis.places[0] if analysis.places else None,
+                      analysis.grids[0], contains)
+
+
+def place_only(words: str, analysis: Any) -> str | None:
+    """`place_words` for `words` as `analysis` read them: matched in normalised script, as
+    the places were found (在墨斗社區 is 在墨斗社区)."""
+    return place_words(normalize(words), analysis.places, analysis.aliases, analysis.is_tip,
+                       bool(analysis.grids))

@@ -49,6 +49,13 @@ async def get_pending(session: AsyncSession, telegram_id: int,
     return live(row[0], row[1], now) if row is not None else None
 
 
+async def waiting_for(session: AsyncSession, telegram_id: int, kind: str,
+                      now: datetime) -> bool:
+    """Is this person's live pending action of this kind (a location awaited after
+    /checkin or /subscribe)?"""
+    return (await get_pending(session, telegram_id, now) or {}).get("kind") == kind
+
+
 def live(pending: dict[str, Any] | None, until: datetime | None,
          now: datetime) -> dict[str, Any] | None:
     """A stored pending action (and its `until`) if it has not lapsed at `now`."""

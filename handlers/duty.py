@@ -17,7 +17,7 @@ from dispatch import checkins
 from dispatch.clock import to_local
 from dispatch.duty import all_hands, on_duty
 from dispatch.intake import plausible_point
-from dispatch.pending import clear_pending, get_pending, set_pending
+from dispatch.pending import clear_pending, set_pending, waiting_for
 from dispatch.reminders import next_shift_starts, primary_window, windows_near
 from dispatch.replays import first_time
 from dispatch.shifts import describe_shift
@@ -81,8 +81,8 @@ async def checkin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             await set_pending(session, user.id, PENDING_KIND, {}, now + ANSWER_WITHIN)
         # Handed out again while its location is still awaited: the first answer, with
         # its location button, may never have gone out. Asked again, nothing changes.
-        waiting = not first and current is None and (
-            await get_pending(session, user.id, now) or {}).get("kind") == PENDING_KIND
+        waiting = not first and current is None and await waiting_for(
+            session, user.id, PENDING_KIND, now)
     if not first and not waiting:
         await say_handled_before(update, lang)
     elif not memberships:

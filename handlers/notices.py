@@ -19,7 +19,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from dispatch import subscriptions
 from dispatch.intake import plausible_point
-from dispatch.pending import clear_pending, get_pending, set_pending
+from dispatch.pending import clear_pending, set_pending, waiting_for
 from dispatch.replays import first_time
 from handlers import pending
 from handlers.common import say_handled_before
@@ -90,8 +90,7 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
                               name=name_of(user))
         # Handed out again while its location is still awaited: asked again (the first
         # answer, with its location button, may never have gone out).
-        waiting = not first and (
-            await get_pending(session, user.id, now) or {}).get("kind") == PENDING_KIND
+        waiting = not first and await waiting_for(session, user.id, PENDING_KIND, now)
     if not first and not waiting:
         await say_handled_before(update, await user_language(svc, user))
         return

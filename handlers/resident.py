@@ -41,7 +41,6 @@ from handlers.media import image_type, store_picture
 from handlers.people import name_of, user_language
 from handlers.services import Services, services
 from nlp import analyze
-from nlp.normalize import normalize
 
 log = logging.getLogger(__name__)
 
@@ -272,7 +271,7 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     payload = context.args[0] if context.args else ""
     user = update.effective_user
     name = greeting_name(user.first_name, user.last_name)
-    hello = t(tn.lang, "start.hello", name=name) if name.strip() else \
+    hello = t(tn.lang, "start.hello", name=name) if name else \
         t(tn.lang, "start.hello_anonymous")
     welcome = t(tn.lang, "start.welcome", hello=hello)
     if payload.startswith("s_"):  # a poster's "subscribe to ban notices" code
@@ -350,103 +349,39 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
     (/report with words), so a draft begins even when the text does not read like a tip;
     `expired_before`: their previous draft was just dropped as expired (say so)."""
     limit = tn.svc.intake.max_text_chars
+    gazetteer = tn.svc.catalog.gazetteer
     meaningful = intake.meaningful_text(text)
-    analysis = analyze(text[: limit * 2], tn.svc.catalog.gazetteer) if meaningful else None
+    analysis = analyze(text[: limit * 2], gazetteer) if meaningful else None
 
     async def apply(session, draft, data, expired) -> Talk:
         expired = expired or expired_before
-        asked = intake.next_question(data)
         router = tn.svc.catalog.router
-        # "是" alone answers the yes/no question asked; "不对，是在新华社区" or "对，烟很大"
-        # answers it and goes on: the words after the answer are taken on their own.
-        lead, rest = intake.leading_answer(text)
-        if lead is not None and not intake.meaningful_text(rest):
-            lead, rest = None, text
-        if lead is None and asked == "place_confirm":
-            # "不是墨斗社区，是新华社区": a no, when the denied clause only says the place
-            # asked about.
-            split = intake.denied_first(text)
-            named = analyze(split[0], tn.svc.catalog.gazetteer) if split else None
-            if named is not None and set(named.grids) == {data.get("grid_code")} \
-                    and _place_only(split[0], named) is not None:
-                lead, rest = False, split[1]
-                if not intake.meaningful_text(rest):
-                    rest = "不是"  # "不是墨斗社区，😡": only the no
-        words, said = (text, analysis) if lead is None else (
-            rest, analyze(rest[: limit * 2], tn.svc.catalog.gazetteer))
-        answer = intake.yes_or_no(text) if lead is None else lead
-        if lead is not None and asked == "category":
-            guess = intake.confident_guess(data)
-            if lead and intake.yes_taken_back(guess, said.category if said.is_tip else None,
-                                              rest, said.scores.get(guess or "", 0) > 0):
-                answer = False  # "嗯，是工地扬尘": no yes; a new guess, or every kind
-            elif not lead and _place_only(rest, said) is not None:
-                answer = None  # "不对，是在新华社区": the no is about the place
-        answered = draft is not None and answer is not None and intake.take_answer(data, answer)
-        if answered and (lead is None or intake.yes_or_no(rest) is not None
-                         or intake.courtesy(rest)):
-            draft = await save(session, tn, draft, data)  # "是白马社区吗?" "是", "好的，谢谢"
-            hint = t(tn.lang, "intake.use_buttons") if asked == "summary" else None
-            return reply(tn, *next_question(tn, draft, data, hint))
-        if draft is not None and intake.courtesy(words):  # thanks: never a description
-            if not intake.has_content(data):  # nothing told yet: what to send
-                return reply(tn, t(tn.lang, "intake.begin"), render.location_keyboard(tn.lang))
-            hint = t(tn.lang, "intake.use_buttons") if asked == "summary" else None
-            return reply(tn, *next_question(tn, draft, data, hint))
-        if draft is not None and intake.control_word(words):  # "提交" typed, not pressed
-            if answered:
-                draft = await save(session, tn, draft, data)  # "不对，取消": the 不对 holds
-            hint = t(tn.lang, "intake.use_buttons") if asked == "summary" else \
-                t(tn.lang, "intake.typed_command", word=words.strip())
-            return reply(tn, *next_question(tn, draft, data, hint))
-        if said is None:
+        step = intake.take_text(
+            data, text, analysis, lambda words: analyze(words[: limit * 2], gazetteer),
+            router.contains, router.related, exists=draft is not None, start=start,
+            max_chars=limit)
+        if step.kind == "emoji":
             return reply(tn, _after(tn, expired, t(tn.lang, "intake.emoji_only")))
-        if lead is not None and not answered:
-            words = text  # no question it answers: the 不对 is part of what was said
-        if draft is None and not (start or said.is_tip or said.grids):
-            # small talk: no draft is started
+        if step.kind == "small_talk":
             return reply(tn, _after(tn, expired, t(tn.lang, "fallback.private")))
-        place = _place_only(words, said)
-        if place is not None and data.get("latitude") is None:
-            # Says only where: moves the report, not its description. Naming one place
-            # and asking nothing, it may settle the place without a question.
-            single = len(set(said.grids)) == 1 and not any(
-                mark in words for mark in ("?", "？", "吗"))
-            intake.propose_place(data, place, said.grids[0], router.contains, single)
+        if step.kind == "begin":
+            return reply(tn, t(tn.lang, "intake.begin"), render.location_keyboard(tn.lang))
+        if step.save:
             draft = await save(session, tn, draft, data)
-            return reply(tn, *next_question(tn, draft, data, _with_notes(tn, expired)))
-        # With a shared point, a place named elsewhere stays words for the patrol, and the
-        # resident is told the point decides (a point outside the town is no area).
-        point = data.get("grid_code") if data.get("latitude") is not None else None
-        elsewhere = point is not None and bool(said.grids) and (data.get("outside") or not any(
-            router.related(point, code) for code in said.grids))
-        cut = intake.add_text(data, words, limit)
-        _take_guess(tn, data, said)
-        draft = await save(session, tn, draft, data)
-        truncated = t(tn.lang, "intake.text_truncated", limit=limit) if cut else None
-        decides = t(tn.lang, "intake.point_decides", grid=render.grid_name(
-            tn.svc.catalog, point)) if elsewhere else None
-        # Asked for the place after a text, say the text was taken (other questions show it).
-        noted = t(tn.lang, "intake.text_noted") \
-            if intake.next_question(data) == "location" else None
-        return reply(tn, *next_question(tn, draft, data, _with_notes(
-            tn, expired, truncated, decides, noted)))
+        if step.hint is not None:
+            note = t(tn.lang, f"intake.{step.hint}", word=step.word)
+        else:
+            note = _with_notes(
+                tn, expired,
+                t(tn.lang, "intake.text_truncated", limit=limit) if step.truncated else None,
+                t(tn.lang, "intake.point_decides", grid=render.grid_name(
+                    tn.svc.catalog, step.point_decides)) if step.point_decides else None,
+                # Asked for the place after a text, say the text was taken (other
+                # questions show it).
+                t(tn.lang, "intake.text_noted") if step.noted else None)
+        return reply(tn, *next_question(tn, draft, data, note))
 
     await take_message(update, context, tn, apply)
-
-
-def _take_guess(tn: Turn, data: dict[str, Any], analysis) -> None:
-    intake.apply_guess(data, analysis.category, analysis.subcategory, analysis.confidence)
-    if analysis.grids:
-        intake.propose_place(data, analysis.places[0] if analysis.places else None,
-                             analysis.grids[0], tn.svc.catalog.router.contains)
-
-
-def _place_only(words: str, said) -> str | None:
-    """The words for the report's place, when `words` say only where (dispatch.intake);
-    matched in normalised script, as the places were found (在墨斗社區 is 在墨斗社区)."""
-    return intake.place_words(normalize(words), said.places, said.aliases, said.is_tip,
-                              bool(said.grids))
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -563,7 +498,7 @@ async def _add_photo(session, tn: Turn, draft: DraftRow | None, data: dict[str, 
     cut = False
     if analysis is not None:
         cut = intake.add_text(data, message.caption, tn.svc.intake.max_text_chars)
-        _take_guess(tn, data, analysis)
+        intake.take_guess(data, analysis, tn.svc.catalog.router.contains)
     draft = await save(session, tn, draft, data)  # a picture already there: the update
     if album_seen and added:
         return _silent  # one answer per album, given for its first photo

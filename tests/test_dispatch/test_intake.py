@@ -8,6 +8,7 @@ from dispatch import intake
 from dispatch.routing import Router
 from handlers.resident_buttons import parse
 from handlers.resident_render import bound
+from nlp import Gazetteer, analyze
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 
@@ -261,3 +262,49 @@ def test_words_meant_as_buttons() -> None:
         assert intake.describes(text), text
     for text in ("", "🙂🙂", "取消", "是的", "submit"):
         assert not intake.describes(text), text
+
+
+def test_a_typed_text_is_an_answer_a_place_thanks_or_a_description() -> None:
+    """intake.take_text, without Telegram: which question a text answers, and what of it
+    goes where."""
+    gazetteer = Gazetteer.from_grids([("wx-by-md", "墨斗社区", ["墨斗"]),
+                                      ("wx-by-xh", "新华社区", ["新华"]),
+                                      ("wx-by-bm", "白马社区", ["白马"])])
+
+    def read(words: str):
+        return analyze(words, gazetteer) if intake.meaningful_text(words) else None
+
+    def step(draft: dict, text: str, exists: bool = True) -> intake.TextStep:
+        return intake.take_text(draft, text, read(text), read, _contains, _related,
+                                exists=exists)
+
+    asked = intake.new_draft(NOW)
+    intake.add_text(asked, "墨斗社区那边有人烧垃圾")
+    intake.take_guess(asked, read("墨斗社区那边有人烧垃圾"), _contains)
+    assert intake.next_question(asked) == "place_confirm"
+    assert step(asked, "不对，是在新华社区") == intake.TextStep()  # a no, then the place
+    assert (asked["grid_code"], asked["address_text"]) == ("wx-by-xh", "新华社区")
+    assert asked["text"] == "墨斗社区那边有人烧垃圾"
+    assert step(asked, "不是新华社区，是墨斗社区") == intake.TextStep()
+    assert asked["grid_code"] == "wx-by-md" and not asked["grid_confirmed"]
+    assert step(asked, "在墨斗社区") == intake.TextStep()  # named again: a yes
+    assert asked["grid_confirmed"] and intake.next_question(asked) == "category"
+
+    assert step(asked, "嗯，是工地扬尘").save  # another kind: the yes is taken back
+    assert asked["category"] == "dust" and not asked["category_confirmed"]
+    assert step(asked, "对") == intake.TextStep()
+    assert asked["category_confirmed"] and intake.next_question(asked) == "summary"
+    thanks = step(asked, "好的，谢谢")
+    assert thanks.hint == "use_buttons" and "谢谢" not in asked["text"]
+    assert step(asked, "提交") == intake.TextStep(save=False, hint="use_buttons")
+
+    empty = intake.new_draft(NOW)
+    intake.preset_grid(empty, "wx-by-bm")
+    assert step(empty, "谢谢").kind == "begin"  # nothing told yet: what to send
+    assert step(intake.new_draft(NOW), "你好", exists=False).kind == "small_talk"
+
+    pointed = intake.new_draft(NOW)
+    intake.set_location(pointed, 31.4, 109.6, "gps", "wx-by-bm-01", False, None)
+    told = step(pointed, "新华社区那边有人在烧秸秆")
+    assert told.point_decides == "wx-by-bm-01" and pointed["grid_code"] == "wx-by-bm-01"
+    assert pointed["text"] == "新华社区那边有人在烧秸秆"
