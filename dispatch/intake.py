@@ -8,6 +8,7 @@ resident sent (text, photo, location, venue, button presses) and renders `next_q
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -167,12 +168,14 @@ def propose_place(draft: dict[str, Any], place: str | None, grid_code: str,
 # nothing: "新华社区烟好大" or "新华小学门口在烧" say what happens, and are descriptions
 # (which also propose the place). At most PLACE_ONLY_CHARS long.
 PLACE_ONLY_CHARS = 30
-_PLACE_LEAD = ("就是在", "就在", "是在", "位于", "在", "就是", "是")
+_PLACE_LEAD = ("大概", "应该", "好像", "可能", "估计", "就是在", "就在", "是在", "位于", "在", "就是",
+               "是")  # taken off the front in this order
+_PLACE_TAIL = "吧呢啊呀哦嘛啦"
 _PLACE_WORDS = sorted((
     "就是在 就在 是在 位于 在 就是 是 那个 这个 的 地点 位置 地址 门口 大门口 附近 旁边 边上 "
     "后面 后边 前面 前边 对面 那边 这边 那里 这里 那儿 这儿 一带 路口 里面 里边 里 内 外 "
     "楼下 楼上 周边 周围 隔壁 东边 西边 南边 北边 东侧 西侧 南侧 北侧 东面 西面 南面 北面 "
-    "边 处 附近的 那块 这块 一块 大概 应该 好像 呢 啊 吧 呀").split(), key=len, reverse=True)
+    "边 处 附近的 那块 这块 一块 大概 应该 好像 可能 估计 呢 啊 吧 呀 哦 嘛 啦").split(), key=len, reverse=True)
 
 
 def place_words(text: str, places: Sequence[str], aliases: Sequence[str], is_tip: bool,
@@ -194,9 +197,12 @@ def place_words(text: str, places: Sequence[str], aliases: Sequence[str], is_tip
         left = left.replace(word, " ")
     if left.strip(_ANSWER_PUNCTUATION):
         return None
+    # What goes on the card: without the hedges, leads and particles around the place
+    # ("应该是在墨斗社区吧" is 墨斗社区).
+    words = words.rstrip(_PLACE_TAIL + _ANSWER_PUNCTUATION) or words
     for lead in _PLACE_LEAD:
         if words.startswith(lead) and len(words) > len(lead):
-            return words[len(lead):].strip(_ANSWER_PUNCTUATION)
+            words = words[len(lead):].strip(_ANSWER_PUNCTUATION)
     return words
 
 
@@ -217,6 +223,7 @@ _YES = frozenset({"是", "是的", "是啊", "对", "对的", "对啊", "没错"
 _NO = frozenset({"不是", "不对", "不", "否", "错了", "不是的", "👎", "no", "n", "nope",
                  "wrong", "not really"})
 _ANSWER_PUNCTUATION = " \t\n,.!?;:~，。！？；：～…、"
+_ANSWER_WORDS = sorted(_YES | _NO, key=len, reverse=True)
 _ANSWER_MARKS = frozenset(_ANSWER_PUNCTUATION) - frozenset(" \t\n")
 
 
@@ -239,6 +246,13 @@ def leading_answer(text: str) -> tuple[bool | None, str]:
             if answer is None or not rest:
                 break
             return answer, rest
+    # "好的谢谢", "ok thanks": a yes or no run together with thanks.
+    lowered = stripped.lower()
+    for word in _ANSWER_WORDS:
+        rest = stripped[len(word):]
+        if lowered.startswith(word) and not (word.isascii() and rest[:1].isalnum()) \
+                and courtesy(rest):
+            return word in _YES, rest.lstrip(_ANSWER_PUNCTUATION)
     return None, text
 
 
@@ -257,6 +271,7 @@ _CONTROL_WORDS = frozenset({
 _CORRECTIONS = ("其实是", "而是", "应该是", "实际上是", "准确说是", "确切说是", "actually",
                 "rather", "instead")
 _ADDITIONS = ("还有", "也", "另外", "而且", "并且", "同时", "also", "and ", "plus")
+_MAYBE = ("也许", "也可能")  # begin with 也, but guess again: "嗯，也许是扬尘"
 
 
 def yes_taken_back(guess: str | None, kind: str | None, words: str,
@@ -265,36 +280,88 @@ def yes_taken_back(guess: str | None, kind: str | None, words: str,
     the words read as when they read as a tip (the classifier), else None; `carries_guess`:
     the classifier found cues of the guessed kind in them too."""
     lowered = words.lower().lstrip()
-    other_kind = kind not in (None, guess) and not carries_guess \
-        and not lowered.startswith(_ADDITIONS)
+    adds = lowered.startswith(_ADDITIONS) and not lowered.startswith(_MAYBE)
+    other_kind = kind not in (None, guess) and not carries_guess and not adds
     corrected = kind != guess and any(word in lowered for word in _CORRECTIONS)
     return other_kind or corrected
 
 
-# Thanks and the like: said to the bot, never part of a description ("好的，谢谢").
-_COURTESY = frozenset({"谢谢", "谢谢你", "谢谢您", "谢了", "多谢", "感谢", "辛苦了", "辛苦",
-                       "麻烦了", "麻烦你们了", "thanks", "thank you", "thx", "ty", "cheers"})
+# Thanks and the like: said to the bot, never part of a description ("好的，谢谢", "谢谢🙏",
+# "非常感谢", "ok thanks"). A text is thanks when, once punctuation, emoji and spaces are
+# set aside, it is made of these words only, and at least one of them thanks. Latin words
+# count whole ("thank you so much"; "tyre" is no "ty").
+_THANKS = frozenset({
+    "谢谢", "多谢", "感谢", "谢了", "感激", "感恩", "辛苦了", "辛苦", "麻烦了", "麻烦你了",
+    "麻烦您了", "麻烦你们了", "thanks", "thank", "thx", "tks", "ty", "tq", "cheers"})
+_THANKS_WITH = frozenset({
+    "你们", "您们", "你", "您", "大家", "各位", "了", "啦", "啊", "呀", "哈", "哦", "喔", "呢",
+    "非常", "十分", "特别", "太", "真是", "真的", "真", "万分", "很", "好的", "好", "嗯", "嗯嗯",
+    "是的", "对", "对的", "多",
+    "再次", "先", "的", "帮忙", "帮助", "you", "u", "so", "very", "much", "a", "lot", "many",
+    "ok", "okay", "yes", "yeah", "yep", "again", "guys", "all", "for", "your", "help"})
+_THANKS_PIECES = sorted(_THANKS | _THANKS_WITH, key=len, reverse=True)
 
 
 def courtesy(text: str) -> bool:
-    """The text only thanks ("谢谢", "thank you!")."""
-    return text.strip(_ANSWER_PUNCTUATION + "啦啊呀哈").lower() in _COURTESY
+    """The text only thanks ("谢谢", "好的谢谢", "谢谢🙏", "Thank you so much!")."""
+    kept = "".join(char if unicodedata.category(char)[0] in "LN" else " "
+                   for char in unicodedata.normalize("NFKC", text).lower())
+    if kept.lstrip().startswith(("太麻烦", "好麻烦", "很麻烦", "真麻烦")):
+        return False  # "too much trouble": a complaint
+    thanked = False
+    for run in re.findall(r"[a-z0-9]+|[^a-z0-9\s]+", kept):
+        if run.isascii():  # a Latin word counts whole
+            if run not in _THANKS_WITH and run not in _THANKS:
+                return False
+            thanked = thanked or run in _THANKS
+            continue
+        i = 0
+        while i < len(run):
+            piece = next((p for p in _THANKS_PIECES if run.startswith(p, i)), None)
+            if piece is None:
+                return False
+            thanked = thanked or piece in _THANKS
+            i += len(piece)
+    return thanked
+
+
+def without_thanks(text: str) -> str:
+    """`text` without the thanks that open or close it ("感谢，在新华社区" is 在新华社区; "河边
+    在烧垃圾，谢谢！" is 河边在烧垃圾), when something else is left; else `text` itself."""
+    parts = _CLAUSES.split(text.strip(_ANSWER_PUNCTUATION))  # clause, marks, clause, ...
+    kept = len(parts)
+    while len(parts) >= 3 and courtesy(parts[0]):
+        del parts[:2]
+    while len(parts) >= 3 and courtesy(parts[-1]):
+        del parts[-2:]
+    left = "".join(parts)
+    return left if len(parts) < kept and meaningful_text(left) else text
+
+
+_CLAUSES = re.compile(f"([{re.escape(''.join(sorted(_ANSWER_MARKS)))}]+)")
 
 
 def denied_first(text: str) -> tuple[str, str] | None:
-    """"不是墨斗社区，是新华社区": a first clause that begins with a denial and says more,
-    split as (the clause without its denial, the rest); None otherwise. The caller checks
-    that the clause only names the place asked about ("不是墨斗社区的人，路过看到…" is
-    no answer)."""
+    """"不是墨斗社区，是新华社区": a text that begins with a denial, split as (the denied
+    clause without its denial, the rest, "" when the denial is all there is: "不是墨斗社区").
+    The clause ends at a punctuation mark, or at a space before 是 or 在 ("不是墨斗社区 是新华
+    社区"). None without a denial. The caller checks that the clause only names a place
+    ("不是墨斗社区的人，路过看到…" says more)."""
     stripped = text.strip(_ANSWER_PUNCTUATION)
     denial = next((d for d in _DENIALS if stripped.lower().startswith(d)), None)
     if denial is None:
         return None
     for i, char in enumerate(stripped):
         if char in _ANSWER_MARKS:
-            rest = stripped[i:].lstrip(_ANSWER_PUNCTUATION)
-            return (stripped[len(denial):i].strip(), rest) if rest else None
-    return None
+            end, rest = i, stripped[i:].lstrip(_ANSWER_PUNCTUATION)
+            break
+        if char.isspace() and i > len(denial) and stripped[i:].lstrip().startswith(("是", "在")):
+            end, rest = i, stripped[i:].lstrip()
+            break
+    else:
+        end, rest = len(stripped), ""
+    clause = stripped[len(denial):end].strip()
+    return (clause, rest) if clause else None
 
 
 _DENIALS = ("并不是在", "并不在", "并不是", "不是在", "不是", "不在", "not in", "not at")
@@ -448,18 +515,32 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     other words, `contains`/`related` compare grid codes (dispatch.routing.Router);
     `exists`: the draft is stored already; `start`: the resident asked for a report."""
     asked = next_question(draft)
+    if not courtesy(text) and (trimmed := without_thanks(text)) != text:
+        text, analysis = trimmed, read(trimmed)  # "感谢，在新华社区": the thanks go
     # "是" alone answers the yes/no question asked; "不对，是在新华社区" or "对，烟很大"
     # answers it and goes on: the words after the answer are taken on their own.
     lead, rest = leading_answer(text)
     if lead is not None and not meaningful_text(rest):
         lead, rest = None, text
-    if lead is None and asked == "place_confirm":
-        # "不是墨斗社区，是新华社区": a no, when the denied clause only says the place asked.
-        split = denied_first(text)
-        named = read(split[0]) if split else None
-        if named is not None and set(named.grids) == {draft.get("grid_code")} \
-                and place_only(split[0], named) is not None:
-            lead, rest = False, split[1]
+    split = denied_first(text) if lead is None else None
+    denied = read(split[0]) if split else None
+    if split and denied is not None and denied.grids and place_only(split[0], denied):
+        # "不是墨斗社区，是新华社区": the denied clause only names a place.
+        if asked == "place_confirm" and set(denied.grids) == {draft.get("grid_code")}:
+            lead, rest = False, split[1]  # a no to the place asked, maybe a new place
+        elif meaningful_text(split[1]):
+            text, analysis = split[1], read(split[1])  # some other place: the rest counts
+        elif not exists:
+            return TextStep() if start else _SMALL_TALK
+        elif draft.get("latitude") is None and draft.get("grid_code") and any(
+                contains(code, draft["grid_code"]) for code in denied.grids):
+            # "不是白马社区" after the poster of 白马: where, then?
+            draft.update(grid_code=None, grid_confirmed=False, location_source=None,
+                         address_text=None)
+            draft.pop("grid_before", None)
+            return TextStep()
+        else:
+            return TextStep(save=False)  # "不是新华社区" alone: no place, asked again
     said = analysis if lead is None else read(rest) if meaningful_text(rest) else None
     words = text if lead is None else rest
     answer = yes_or_no(text) if lead is None else lead

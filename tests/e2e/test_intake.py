@@ -209,6 +209,55 @@ async def test_a_place_typed_as_a_correction_moves_the_report_not_its_descriptio
         assert draft["text"].splitlines() == ["墨斗社区有人放鞭炮", "新华社区有人在烧秸秆"]
 
 
+async def test_a_place_said_not_to_be_it_and_thanks_around_the_words(
+        db_url: str, tmp_path: Path) -> None:
+    """"不是墨斗社区" alone answers "是在墨斗社区吗?" with a no; a denial of some other place
+    only clears the way for the place that follows; a denied poster's community is
+    dropped. Thanks around what is said, or run together with a yes, are never part of the
+    description the patrol reads, and a place comes to the card without its particles."""
+    async with town(db_url, tmp_path) as bot:
+        [asked] = await bot.say(ZHANG, "墨斗社区那边有人烧垃圾，谢谢！")
+        assert "墨斗社区吗" in asked["text"]
+        assert (await draft_of(bot, ZHANG.id)).data["text"] == "墨斗社区那边有人烧垃圾"
+        [where] = await bot.say(ZHANG, "不是墨斗社区")
+        assert asks_location(where)
+        assert (await draft_of(bot, ZHANG.id)).data["grid_code"] is None
+        [asked] = await bot.say(ZHANG, "感谢，应该是新华社区吧")
+        assert "新华社区吗" in asked["text"]
+        draft = (await draft_of(bot, ZHANG.id)).data
+        assert draft["address_text"] == "新华社区" and draft["text"] == "墨斗社区那边有人烧垃圾"
+
+        [asked] = await bot.say(LI, "墨斗社区有人放鞭炮")
+        [guess] = await bot.say(LI, "不是新华社区，是墨斗社区")  # 墨斗 it is: a yes
+        assert "烟花爆竹" in guess["text"] and "对吗" in guess["text"]
+        [summary] = await bot.say(LI, "好的谢谢")  # a yes, run together with thanks
+        assert "请确认举报内容" in summary["text"]
+        draft = (await draft_of(bot, LI.id)).data
+        assert draft["grid_code"] == "wx-by-md" and draft["grid_confirmed"]
+        assert draft["category_confirmed"] and draft["text"] == "墨斗社区有人放鞭炮"
+        for thanks in ("谢谢🙏", "非常感谢"):
+            [pointed] = await bot.say(LI, thanks)
+            assert pointed["text"].startswith("请点下方按钮"), thanks
+        assert (await draft_of(bot, LI.id)).data["text"] == "墨斗社区有人放鞭炮"
+
+        await bot.say(WANG, "/start g_wx-by-bm")
+        await bot.say(WANG, "有人在烧纸钱")
+        [where] = await bot.say(WANG, "不是白马社区")  # the poster was not where it is
+        assert asks_location(where)
+        assert (await draft_of(bot, WANG.id)).data["grid_code"] is None
+
+        await bot.say(ALICE, "/lang en")
+        [asked] = await bot.say(ALICE, "Someone is setting off fireworks near 新华社区. Thanks!")
+        assert "新华社区" in asked["text"]
+        [guess] = await bot.say(ALICE, "yes thank you")
+        assert "?" in guess["text"] and "Fireworks" in guess["text"]
+        [summary] = await bot.say(ALICE, "ok thanks")
+        assert "Submit" in "".join(buttons(summary))
+        draft = (await draft_of(bot, ALICE.id)).data
+        assert draft["text"] == "Someone is setting off fireworks near 新华社区"
+        assert draft["grid_confirmed"] and draft["category_confirmed"]
+
+
 async def test_a_yes_or_no_before_more_words_answers_only_the_question_it_fits(
         db_url: str, tmp_path: Path) -> None:
     """At the category question, "对，烟很大" takes the guess and keeps the words; "嗯，其实

@@ -84,16 +84,34 @@ def test_a_yes_or_no_that_opens_a_longer_text() -> None:
 
 
 def test_thanks_and_a_denied_place() -> None:
-    for text in ("谢谢", "谢谢啦！", "Thank you!", "thx"):
+    for text in ("谢谢", "谢谢啦！", "Thank you!", "thx", "好的谢谢", "谢谢🙏", "ok thanks",
+                 "非常感谢", "太感谢了！", "感谢感谢", "辛苦你们了", "谢谢大家的帮助",
+                 "Thank you so much", "thanks a lot"):
         assert intake.courtesy(text), text
-    for text in ("谢谢你们快来，有人在烧垃圾", "不谢", ""):
+    for text in ("谢谢你们快来，有人在烧垃圾", "不谢", "", "🙏", "太麻烦了", "好麻烦",
+                 "tyre", "thanks for nothing", "no thanks"):
         assert not intake.courtesy(text), text
+    # Thanks that open or close a text are no part of it, as long as something is left.
+    assert intake.without_thanks("感谢，在新华社区") == "在新华社区"
+    assert intake.without_thanks("谢谢！河边有人烧纸，辛苦了。") == "河边有人烧纸"
+    for text in ("谢谢", "谢谢，🙂", "谢谢你们快来，有人在烧垃圾", "河边有人烧纸。"):
+        assert intake.without_thanks(text) == text, text
+    # A yes or no run together with thanks.
+    assert intake.leading_answer("好的谢谢") == (True, "谢谢")
+    assert intake.leading_answer("OK thanks!") == (True, "thanks")
+    assert intake.leading_answer("no thanks") == (False, "thanks")
+    for text in ("不谢", "ythanks", "是白马社区"):
+        assert intake.leading_answer(text) == (None, text), text
+
     assert intake.denied_first("不是墨斗社区，是新华社区") == ("墨斗社区", "是新华社区")
     assert intake.denied_first("不在墨斗社区，在新华社区附近") == ("墨斗社区", "在新华社区附近")
     assert intake.denied_first("Not in 墨斗社区, it's in 新华社区") == ("墨斗社区", "it's in 新华社区")
+    assert intake.denied_first("不是墨斗社区 是新华社区") == ("墨斗社区", "是新华社区")
+    assert intake.denied_first("不是墨斗社区。") == ("墨斗社区", "")  # the denial alone
     # The caller checks the clause: here it says more than a place.
     assert intake.denied_first("不是墨斗社区的人，路过看到") == ("墨斗社区的人", "路过看到")
-    for text in ("不是墨斗社区", "是墨斗社区，新华社区", "不对，是新华社区"):
+    assert intake.denied_first("不是墨斗社区 有人在烧") == ("墨斗社区 有人在烧", "")
+    for text in ("不是", "是墨斗社区，新华社区", "不对，是新华社区"):
         assert intake.denied_first(text) is None, text
 
 
@@ -109,6 +127,10 @@ def test_a_text_that_only_says_where_is_a_place() -> None:
     assert words("新华社区菜市场旁边", "新华社区菜市场") == "新华社区菜市场旁边"
     assert words("新华社区里", "新华社区") == "新华社区里"
     assert words("墨斗社区外", "墨斗社区") == "墨斗社区外"
+    # Hedges, leads and particles stay off the card.
+    assert words("墨斗社区吧", "墨斗社区") == "墨斗社区"
+    assert words("应该是在墨斗社区吧？", "墨斗社区") == "墨斗社区"
+    assert words("好像在白马小区门口呢", "白马小区", aliases=("白马",)) == "白马小区门口"
     # Words that say what happens make it a description (which proposes the place too).
     for text in ("新华社区烟好大", "新华社区那边很呛", "新华社区，还在烧", "新华小学门口在烧",
                  "新华社区的垃圾站", "新华社区没有人烧"):
@@ -132,6 +154,8 @@ def test_a_place_named_again_needs_no_question() -> None:
     assert taken_back("burning", "dust", "是工地扬尘") and taken_back("burning", "dust", "dust!")
     assert taken_back("burning", None, "其实是工厂排的烟")  # corrected, though no tip
     assert not taken_back("burning", "dust", "还有扬尘")  # one more kind, the guess stands
+    assert not taken_back("burning", "dust", "也有扬尘")
+    assert taken_back("burning", "dust", "也许是扬尘")  # 也 of a maybe: guess again
     assert not taken_back("burning", "burning", "应该是在烧垃圾")  # the same kind
     assert not taken_back("burning", None, "其实烟很大")  # 其实 as a filler
     assert not taken_back("burning", None, "really bad smoke")
@@ -308,3 +332,73 @@ def test_a_typed_text_is_an_answer_a_place_thanks_or_a_description() -> None:
     told = step(pointed, "新华社区那边有人在烧秸秆")
     assert told.point_decides == "wx-by-bm-01" and pointed["grid_code"] == "wx-by-bm-01"
     assert pointed["text"] == "新华社区那边有人在烧秸秆"
+
+
+def test_denied_places_and_thanks_around_words() -> None:
+    """A place said not to be it, and thanks around what is said, through take_text."""
+    gazetteer = Gazetteer.from_grids([("wx-by-md", "墨斗社区", ["墨斗"]),
+                                      ("wx-by-xh", "新华社区", ["新华"]),
+                                      ("wx-by-bm", "白马社区", ["白马"])])
+
+    def read(words: str):
+        return analyze(words, gazetteer) if intake.meaningful_text(words) else None
+
+    def step(draft: dict, text: str, exists: bool = True) -> intake.TextStep:
+        return intake.take_text(draft, text, read(text), read, _contains, _related,
+                                exists=exists)
+
+    def asked_about_moudou() -> dict:
+        draft = intake.new_draft(NOW)
+        intake.add_text(draft, "有人烧垃圾")
+        intake.take_guess(draft, read("墨斗社区那边有人烧垃圾"), _contains)
+        assert intake.next_question(draft) == "place_confirm"
+        return draft
+
+    alone = asked_about_moudou()
+    assert step(alone, "不是墨斗社区") == intake.TextStep()  # a no, nothing more
+    assert alone["grid_code"] is None and intake.next_question(alone) == "location"
+    spaced = asked_about_moudou()
+    assert step(spaced, "不是墨斗社区 是新华社区") == intake.TextStep()
+    assert spaced["grid_code"] == "wx-by-xh" and not spaced["grid_confirmed"]
+    other = asked_about_moudou()
+    assert step(other, "不是新华社区，是墨斗社区") == intake.TextStep()  # 墨斗 it is
+    assert other["grid_code"] == "wx-by-md" and other["grid_confirmed"]
+    assert other["text"] == "有人烧垃圾"
+    unsure = asked_about_moudou()
+    assert step(unsure, "不是新华社区") == intake.TextStep(save=False)  # asked again
+    assert unsure["grid_code"] == "wx-by-md" and not unsure["grid_confirmed"]
+
+    where = intake.new_draft(NOW)
+    intake.add_text(where, "有人烧垃圾")
+    assert step(where, "不是新华社区") == intake.TextStep(save=False)  # no place proposed
+    assert where["grid_code"] is None and where["text"] == "有人烧垃圾"
+    assert step(intake.new_draft(NOW), "不是新华社区", exists=False).kind == "small_talk"
+    poster = intake.new_draft(NOW)
+    intake.preset_grid(poster, "wx-by-bm")
+    intake.add_text(poster, "有人烧垃圾")
+    assert step(poster, "不是白马社区") == intake.TextStep()  # the poster's grid goes
+    assert poster["grid_code"] is None and intake.next_question(poster) == "location"
+    # Still a description: the denied clause says more than a place.
+    person = intake.new_draft(NOW)
+    assert step(person, "不是墨斗社区的人，路过看到有人烧垃圾").save
+    assert person["text"] == "不是墨斗社区的人，路过看到有人烧垃圾"
+
+    thanked = intake.new_draft(NOW)
+    assert step(thanked, "河边有人在烧纸钱，谢谢！", exists=False).save
+    assert thanked["text"] == "河边有人在烧纸钱"
+    assert step(thanked, "感谢，在新华社区") == intake.TextStep()
+    assert (thanked["grid_code"], thanked["address_text"]) == ("wx-by-xh", "新华社区")
+    assert thanked["text"] == "河边有人在烧纸钱"
+    assert step(thanked, "是的谢谢") == intake.TextStep()  # a yes, run together with thanks
+    assert thanked["grid_confirmed"] and intake.next_question(thanked) == "category"
+    assert step(thanked, "好的谢谢") == intake.TextStep()
+    assert thanked["category_confirmed"] and thanked["category"] == "burning"
+    assert step(thanked, "谢谢🙏").hint == "use_buttons"
+    assert thanked["text"] == "河边有人在烧纸钱"
+
+    maybe = intake.new_draft(NOW)
+    intake.set_location(maybe, 31.4, 109.6, "gps", "wx-by-bm-01", False, None)
+    step(maybe, "河边有人在烧垃圾", exists=False)
+    assert intake.next_question(maybe) == "category"
+    assert step(maybe, "嗯，也许是扬尘").save  # 也许: no addition, the yes is taken back
+    assert maybe["category"] == "dust" and not maybe["category_confirmed"]
