@@ -218,7 +218,7 @@ def preset_grid(draft: dict[str, Any], grid_code: str) -> bool:
 
 
 _YES = frozenset({"是", "是的", "是啊", "对", "对的", "对啊", "没错", "嗯", "嗯嗯", "好", "好的",
-                  "确认", "确定", "👍", "yes", "y", "yeah", "yep", "right", "correct", "ok",
+                  "好嘞", "好滴", "行", "可以", "没问题", "确认", "确定", "👍", "yes", "y", "yeah", "yep", "right", "correct", "ok",
                   "okay"})
 _NO = frozenset({"不是", "不对", "不", "否", "错了", "不是的", "👎", "no", "n", "nope",
                  "wrong", "not really"})
@@ -236,24 +236,33 @@ def yes_or_no(text: str) -> bool | None:
 
 def leading_answer(text: str) -> tuple[bool | None, str]:
     """A yes or no that opens a longer text, set off by a punctuation mark ("不对，是在新华
-    社区", "no, it's …"; not by a space: "No one is stopping them" is no answer): (the
-    answer, the words after it). (None, text) when there is none."""
+    社区", "no, it's …"; not by a space: "No one is stopping them" is no answer), or run
+    together with thanks ("好的谢谢", "ok thanks", "是的谢谢，在河边"): (the answer, the words
+    after it). (None, text) when there is none."""
     stripped = text.strip(_ANSWER_PUNCTUATION)
     for i, char in enumerate(stripped):
         if char in _ANSWER_MARKS:
             rest = stripped[i:].lstrip(_ANSWER_PUNCTUATION)
-            answer = yes_or_no(stripped[:i])
+            answer = _answer_with_thanks(stripped[:i])
             if answer is None or not rest:
                 break
-            return answer, rest
-    # "好的谢谢", "ok thanks": a yes or no run together with thanks.
-    lowered = stripped.lower()
+            return answer[0], rest
+    answer = _answer_with_thanks(stripped)
+    return (answer[0], answer[1]) if answer and answer[1] else (None, text)
+
+
+def _answer_with_thanks(clause: str) -> tuple[bool, str] | None:
+    """A yes or no ("好的"), maybe followed by thanks ("好的谢谢"): (the answer, the thanks)."""
+    answer = yes_or_no(clause)
+    if answer is not None:
+        return answer, ""
+    lowered = clause.lower()
     for word in _ANSWER_WORDS:
-        rest = stripped[len(word):]
+        rest = clause[len(word):]
         if lowered.startswith(word) and not (word.isascii() and rest[:1].isalnum()) \
                 and courtesy(rest):
             return word in _YES, rest.lstrip(_ANSWER_PUNCTUATION)
-    return None, text
+    return None
 
 
 # Words that are meant as a button press, typed instead: never part of a description.
@@ -271,7 +280,7 @@ _CONTROL_WORDS = frozenset({
 _CORRECTIONS = ("其实是", "而是", "应该是", "实际上是", "准确说是", "确切说是", "actually",
                 "rather", "instead")
 _ADDITIONS = ("还有", "也", "另外", "而且", "并且", "同时", "also", "and ", "plus")
-_MAYBE = ("也许", "也可能")  # begin with 也, but guess again: "嗯，也许是扬尘"
+_MAYBE = ("也有可能", "也可能", "也许")  # begin with 也, but guess again: "嗯，也许是扬尘"
 
 
 def yes_taken_back(guess: str | None, kind: str | None, words: str,
@@ -280,34 +289,40 @@ def yes_taken_back(guess: str | None, kind: str | None, words: str,
     the words read as when they read as a tip (the classifier), else None; `carries_guess`:
     the classifier found cues of the guessed kind in them too."""
     lowered = words.lower().lstrip()
-    adds = lowered.startswith(_ADDITIONS) and not lowered.startswith(_MAYBE)
+    maybe = next((word for word in _MAYBE if lowered.startswith(word)), None)
+    if maybe:  # "也许还有扬尘" adds a kind, "也许是扬尘" guesses again
+        adds = any(word in lowered[len(maybe):] for word in ("还有", "也有", "也是"))
+    else:
+        adds = lowered.startswith(_ADDITIONS)
     other_kind = kind not in (None, guess) and not carries_guess and not adds
     corrected = kind != guess and any(word in lowered for word in _CORRECTIONS)
     return other_kind or corrected
 
 
-# Thanks and the like: said to the bot, never part of a description ("好的，谢谢", "谢谢🙏",
-# "非常感谢", "ok thanks"). A text is thanks when, once punctuation, emoji and spaces are
-# set aside, it is made of these words only, and at least one of them thanks. Latin words
-# count whole ("thank you so much"; "tyre" is no "ty").
+# Thanks and the like: said to the bot, never part of a description ("谢谢🙏", "非常感谢",
+# "thank you so much"; with a yes or no, see leading_answer). A text is thanks when, once
+# punctuation, emoji and spaces are set aside, it is made of these words only, and at
+# least one of them thanks. Latin words count whole ("tyre" is no "ty"). "好辛苦", "太麻烦了"
+# complain, unless someone is addressed ("真是辛苦你们了").
 _THANKS = frozenset({
-    "谢谢", "多谢", "感谢", "谢了", "感激", "感恩", "辛苦了", "辛苦", "麻烦了", "麻烦你了",
+    "谢谢", "多谢", "感谢", "谢了", "谢啦", "感激", "感恩", "辛苦了", "辛苦", "麻烦了", "麻烦你了",
     "麻烦您了", "麻烦你们了", "thanks", "thank", "thx", "tks", "ty", "tq", "cheers"})
 _THANKS_WITH = frozenset({
-    "你们", "您们", "你", "您", "大家", "各位", "了", "啦", "啊", "呀", "哈", "哦", "喔", "呢",
-    "非常", "十分", "特别", "太", "真是", "真的", "真", "万分", "很", "好的", "好", "嗯", "嗯嗯",
-    "是的", "对", "对的", "多",
-    "再次", "先", "的", "帮忙", "帮助", "you", "u", "so", "very", "much", "a", "lot", "many",
-    "ok", "okay", "yes", "yeah", "yep", "again", "guys", "all", "for", "your", "help"})
+    "你们", "您们", "你", "您", "大家", "各位", "领导", "师傅", "了", "啦", "啊", "呀", "哈", "哦",
+    "喔", "呢", "非常", "十分", "特别", "太", "真是", "真的", "真", "万分", "很", "多", "再次", "先",
+    "的", "帮忙", "帮助", "收到", "知道了", "明白", "you", "u", "so", "very", "much", "a", "lot",
+    "many", "again", "guys", "all", "for", "your", "help"})
 _THANKS_PIECES = sorted(_THANKS | _THANKS_WITH, key=len, reverse=True)
+_COMPLAINT = re.compile(r"(太|好|很|真是?|非常|特别|十分)(麻烦|辛苦)")
+_ADDRESSED = ("你", "您", "大家", "各位", "领导", "师傅")
 
 
 def courtesy(text: str) -> bool:
-    """The text only thanks ("谢谢", "好的谢谢", "谢谢🙏", "Thank you so much!")."""
+    """The text only thanks ("谢谢", "谢谢🙏", "Thank you so much!")."""
     kept = "".join(char if unicodedata.category(char)[0] in "LN" else " "
                    for char in unicodedata.normalize("NFKC", text).lower())
-    if kept.lstrip().startswith(("太麻烦", "好麻烦", "很麻烦", "真麻烦")):
-        return False  # "too much trouble": a complaint
+    if _COMPLAINT.search(kept) and not any(word in kept for word in _ADDRESSED):
+        return False
     thanked = False
     for run in re.findall(r"[a-z0-9]+|[^a-z0-9\s]+", kept):
         if run.isascii():  # a Latin word counts whole
@@ -327,40 +342,38 @@ def courtesy(text: str) -> bool:
 
 def without_thanks(text: str) -> str:
     """`text` without the thanks that open or close it ("感谢，在新华社区" is 在新华社区; "河边
-    在烧垃圾，谢谢！" is 河边在烧垃圾), when something else is left; else `text` itself."""
+    在烧垃圾，谢谢！" and "河边在烧垃圾 thank you" are 河边在烧垃圾), when something else is
+    left; else `text` itself. A yes or no with thanks stays (leading_answer)."""
     parts = _CLAUSES.split(text.strip(_ANSWER_PUNCTUATION))  # clause, marks, clause, ...
-    kept = len(parts)
-    while len(parts) >= 3 and courtesy(parts[0]):
-        del parts[:2]
-    while len(parts) >= 3 and courtesy(parts[-1]):
-        del parts[-2:]
-    left = "".join(parts)
-    return left if len(parts) < kept and meaningful_text(left) else text
+    # The clauses begin at even indexes: the longest thanks at the front, then at the back.
+    front = max((j for j in range(2, len(parts), 2) if courtesy("".join(parts[:j - 1]))),
+                default=0)
+    back = min((j for j in range(front + 2, len(parts), 2)
+                if courtesy("".join(parts[j:]))), default=len(parts) + 1)
+    left = "".join(parts[front:back - 1])
+    return left if (front or back <= len(parts)) and meaningful_text(left) else text
 
 
-_CLAUSES = re.compile(f"([{re.escape(''.join(sorted(_ANSWER_MARKS)))}]+)")
+_CLAUSES = re.compile(f"([{re.escape(''.join(sorted(_ANSWER_MARKS)))}\\s]+)")
 
 
 def denied_first(text: str) -> tuple[str, str] | None:
     """"不是墨斗社区，是新华社区": a text that begins with a denial, split as (the denied
     clause without its denial, the rest, "" when the denial is all there is: "不是墨斗社区").
-    The clause ends at a punctuation mark, or at a space before 是 or 在 ("不是墨斗社区 是新华
+    The clause ends at a punctuation mark, a space, or a 是, 在 or 而 ("不是墨斗社区是新华
     社区"). None without a denial. The caller checks that the clause only names a place
     ("不是墨斗社区的人，路过看到…" says more)."""
     stripped = text.strip(_ANSWER_PUNCTUATION)
     denial = next((d for d in _DENIALS if stripped.lower().startswith(d)), None)
     if denial is None:
         return None
-    for i, char in enumerate(stripped):
-        if char in _ANSWER_MARKS:
-            end, rest = i, stripped[i:].lstrip(_ANSWER_PUNCTUATION)
-            break
-        if char.isspace() and i > len(denial) and stripped[i:].lstrip().startswith(("是", "在")):
-            end, rest = i, stripped[i:].lstrip()
-            break
-    else:
-        end, rest = len(stripped), ""
-    clause = stripped[len(denial):end].strip()
+    start = len(stripped) - len(stripped[len(denial):].lstrip())
+    end = next((i for i in range(start + 1, len(stripped))
+                if stripped[i] in _ANSWER_MARKS or stripped[i].isspace()
+                or stripped[i] in "是在而"), len(stripped))
+    clause = stripped[start:end].strip()
+    rest = stripped[end:].lstrip(_ANSWER_PUNCTUATION)
+    rest = rest[1:] if rest.startswith("而是") else rest  # "不是X而是Y": 是Y
     return (clause, rest) if clause else None
 
 
@@ -526,21 +539,18 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     denied = read(split[0]) if split else None
     if split and denied is not None and denied.grids and place_only(split[0], denied):
         # "不是墨斗社区，是新华社区": the denied clause only names a place.
-        if asked == "place_confirm" and set(denied.grids) == {draft.get("grid_code")}:
+        one = denied.grids[0] if len(set(denied.grids)) == 1 else None
+        if asked == "place_confirm" and one and contains(one, draft["grid_code"]):
             lead, rest = False, split[1]  # a no to the place asked, maybe a new place
-        elif meaningful_text(split[1]):
-            text, analysis = split[1], read(split[1])  # some other place: the rest counts
-        elif not exists:
-            return TextStep() if start else _SMALL_TALK
-        elif draft.get("latitude") is None and draft.get("grid_code") and any(
-                contains(code, draft["grid_code"]) for code in denied.grids):
-            # "不是白马社区" after the poster of 白马: where, then?
-            draft.update(grid_code=None, grid_confirmed=False, location_source=None,
-                         address_text=None)
-            draft.pop("grid_before", None)
-            return TextStep()
         else:
-            return TextStep(save=False)  # "不是新华社区" alone: no place, asked again
+            dropped = exists and drop_denied(draft, denied.grids, contains)
+            if not meaningful_text(split[1]):
+                if dropped:
+                    return TextStep()  # "不是白马社区" after the poster of 白马: where, then?
+                if not exists:
+                    return TextStep() if start else _SMALL_TALK
+                return TextStep(save=False)  # "不是新华社区" alone: no place, asked again
+            text, analysis = split[1], read(split[1])  # the rest says what and where
     said = analysis if lead is None else read(rest) if meaningful_text(rest) else None
     words = text if lead is None else rest
     answer = yes_or_no(text) if lead is None else lead
@@ -585,6 +595,29 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     take_guess(draft, said, contains)
     return TextStep(truncated=cut, point_decides=point if elsewhere else None,
                     noted=next_question(draft) == "location")
+
+
+def drop_denied(draft: dict[str, Any], grids: Sequence[str],
+                contains: Callable[[str, str], bool]) -> bool:
+    """The resident said the report is not in `grids` (the grids one place names): a grid
+    confirmed without a point (a poster's, a place named earlier) that they cover is
+    dropped, to be asked again, and so is one kept aside to go back to. True when either
+    was."""
+    if draft.get("latitude") is not None:
+        return False  # the point decides
+    dropped = False
+    before = draft.get("grid_before")
+    if before and any(contains(code, before["grid_code"]) for code in grids):
+        draft.pop("grid_before")
+        dropped = True
+    current = draft.get("grid_code")
+    if current and draft.get("grid_confirmed") and len(set(grids)) == 1 \
+            and contains(grids[0], current):
+        draft.update(grid_code=None, grid_confirmed=False, location_source=None,
+                     address_text=None)
+        draft.pop("grid_before", None)
+        dropped = True
+    return dropped
 
 
 def take_guess(draft: dict[str, Any], analysis: Any,

@@ -84,22 +84,30 @@ def test_a_yes_or_no_that_opens_a_longer_text() -> None:
 
 
 def test_thanks_and_a_denied_place() -> None:
-    for text in ("谢谢", "谢谢啦！", "Thank you!", "thx", "好的谢谢", "谢谢🙏", "ok thanks",
-                 "非常感谢", "太感谢了！", "感谢感谢", "辛苦你们了", "谢谢大家的帮助",
-                 "Thank you so much", "thanks a lot"):
+    for text in ("谢谢", "谢谢啦！", "Thank you!", "thx", "谢谢🙏", "非常感谢", "太感谢了！",
+                 "感谢感谢", "辛苦你们了", "真是辛苦你们了", "谢谢大家的帮助", "谢啦",
+                 "Thank you so much", "thanks a lot", "收到，谢谢"):
         assert intake.courtesy(text), text
-    for text in ("谢谢你们快来，有人在烧垃圾", "不谢", "", "🙏", "太麻烦了", "好麻烦",
-                 "tyre", "thanks for nothing", "no thanks"):
+    for text in ("谢谢你们快来，有人在烧垃圾", "不谢", "", "🙏", "太麻烦了", "好麻烦", "好辛苦",
+                 "太辛苦了", "tyre", "thanks for nothing",
+                 "好的谢谢", "no thanks"):  # a yes or no with thanks: see leading_answer
         assert not intake.courtesy(text), text
     # Thanks that open or close a text are no part of it, as long as something is left.
     assert intake.without_thanks("感谢，在新华社区") == "在新华社区"
     assert intake.without_thanks("谢谢！河边有人烧纸，辛苦了。") == "河边有人烧纸"
-    for text in ("谢谢", "谢谢，🙂", "谢谢你们快来，有人在烧垃圾", "河边有人烧纸。"):
+    assert intake.without_thanks("河边有人烧垃圾 谢谢") == "河边有人烧垃圾"
+    assert intake.without_thanks("Someone is burning trash, thank you so much!") \
+        == "Someone is burning trash"
+    assert intake.without_thanks("谢谢，是的") == "是的"  # then a yes
+    for text in ("谢谢", "谢谢，🙂", "谢谢你们快来，有人在烧垃圾", "河边有人烧纸。",
+                 "烧了一晚上了，好辛苦", "好的谢谢，烟很大"):
         assert intake.without_thanks(text) == text, text
     # A yes or no run together with thanks.
     assert intake.leading_answer("好的谢谢") == (True, "谢谢")
     assert intake.leading_answer("OK thanks!") == (True, "thanks")
     assert intake.leading_answer("no thanks") == (False, "thanks")
+    assert intake.leading_answer("好的谢谢，烟很大") == (True, "烟很大")
+    assert intake.leading_answer("行，谢谢") == (True, "谢谢")
     for text in ("不谢", "ythanks", "是白马社区"):
         assert intake.leading_answer(text) == (None, text), text
 
@@ -107,10 +115,14 @@ def test_thanks_and_a_denied_place() -> None:
     assert intake.denied_first("不在墨斗社区，在新华社区附近") == ("墨斗社区", "在新华社区附近")
     assert intake.denied_first("Not in 墨斗社区, it's in 新华社区") == ("墨斗社区", "it's in 新华社区")
     assert intake.denied_first("不是墨斗社区 是新华社区") == ("墨斗社区", "是新华社区")
+    assert intake.denied_first("不是墨斗社区是新华社区") == ("墨斗社区", "是新华社区")
+    assert intake.denied_first("不是墨斗社区而是新华社区") == ("墨斗社区", "是新华社区")
+    assert intake.denied_first("不在墨斗 在新华") == ("墨斗", "在新华")
     assert intake.denied_first("不是墨斗社区。") == ("墨斗社区", "")  # the denial alone
     # The caller checks the clause: here it says more than a place.
     assert intake.denied_first("不是墨斗社区的人，路过看到") == ("墨斗社区的人", "路过看到")
-    assert intake.denied_first("不是墨斗社区 有人在烧") == ("墨斗社区 有人在烧", "")
+    assert intake.denied_first("不是墨斗社区有人在烧") == ("墨斗社区有人", "在烧")
+    assert intake.denied_first("不是很确定，好像是墨斗社区") == ("很确定", "好像是墨斗社区")
     for text in ("不是", "是墨斗社区，新华社区", "不对，是新华社区"):
         assert intake.denied_first(text) is None, text
 
@@ -156,6 +168,8 @@ def test_a_place_named_again_needs_no_question() -> None:
     assert not taken_back("burning", "dust", "还有扬尘")  # one more kind, the guess stands
     assert not taken_back("burning", "dust", "也有扬尘")
     assert taken_back("burning", "dust", "也许是扬尘")  # 也 of a maybe: guess again
+    assert taken_back("burning", "dust", "也有可能是扬尘")
+    assert not taken_back("burning", "dust", "也许还有扬尘")  # maybe one more kind
     assert not taken_back("burning", "burning", "应该是在烧垃圾")  # the same kind
     assert not taken_back("burning", None, "其实烟很大")  # 其实 as a filler
     assert not taken_back("burning", None, "really bad smoke")
@@ -364,6 +378,16 @@ def test_denied_places_and_thanks_around_words() -> None:
     assert step(other, "不是新华社区，是墨斗社区") == intake.TextStep()  # 墨斗 it is
     assert other["grid_code"] == "wx-by-md" and other["grid_confirmed"]
     assert other["text"] == "有人烧垃圾"
+    for text in ("不是墨斗社区是新华社区", "不是墨斗是新华", "不是墨斗社区 新华社区"):
+        run_on = asked_about_moudou()
+        assert step(run_on, text) == intake.TextStep(), text
+        assert run_on["grid_code"] == "wx-by-xh" and not run_on["grid_confirmed"], text
+    run_on = asked_about_moudou()
+    assert step(run_on, "不是新华社区是墨斗社区") == intake.TextStep()
+    assert run_on["grid_code"] == "wx-by-md" and run_on["grid_confirmed"]
+    thanked_first = asked_about_moudou()
+    assert step(thanked_first, "谢谢，是的") == intake.TextStep()  # thanks, then a yes
+    assert thanked_first["grid_confirmed"]
     unsure = asked_about_moudou()
     assert step(unsure, "不是新华社区") == intake.TextStep(save=False)  # asked again
     assert unsure["grid_code"] == "wx-by-md" and not unsure["grid_confirmed"]
@@ -378,6 +402,17 @@ def test_denied_places_and_thanks_around_words() -> None:
     intake.add_text(poster, "有人烧垃圾")
     assert step(poster, "不是白马社区") == intake.TextStep()  # the poster's grid goes
     assert poster["grid_code"] is None and intake.next_question(poster) == "location"
+    for text in ("不是白马社区是墨斗社区", "不是白马社区，是墨斗社区"):
+        moved = intake.new_draft(NOW)
+        intake.preset_grid(moved, "wx-by-bm")
+        assert step(moved, text) == intake.TextStep(), text
+        assert moved["grid_code"] == "wx-by-md" and "grid_before" not in moved, text
+        assert step(moved, "不") == intake.TextStep()  # not back to the denied 白马
+        assert moved["grid_code"] is None and intake.next_question(moved) == "location"
+    described = intake.new_draft(NOW)
+    intake.preset_grid(described, "wx-by-bm")
+    assert step(described, "不是白马社区，河边有人烧垃圾").save
+    assert described["grid_code"] is None and described["text"] == "河边有人烧垃圾"
     # Still a description: the denied clause says more than a place.
     person = intake.new_draft(NOW)
     assert step(person, "不是墨斗社区的人，路过看到有人烧垃圾").save
@@ -391,10 +426,12 @@ def test_denied_places_and_thanks_around_words() -> None:
     assert thanked["text"] == "河边有人在烧纸钱"
     assert step(thanked, "是的谢谢") == intake.TextStep()  # a yes, run together with thanks
     assert thanked["grid_confirmed"] and intake.next_question(thanked) == "category"
-    assert step(thanked, "好的谢谢") == intake.TextStep()
+    assert step(thanked, "好的谢谢，烟很大") == intake.TextStep()  # a yes, and more words
     assert thanked["category_confirmed"] and thanked["category"] == "burning"
+    assert thanked["text"] == "河边有人在烧纸钱\n烟很大"
     assert step(thanked, "谢谢🙏").hint == "use_buttons"
-    assert thanked["text"] == "河边有人在烧纸钱"
+    assert step(thanked, "好的谢谢").hint == "use_buttons"
+    assert thanked["text"] == "河边有人在烧纸钱\n烟很大"
 
     maybe = intake.new_draft(NOW)
     intake.set_location(maybe, 31.4, 109.6, "gps", "wx-by-bm-01", False, None)
