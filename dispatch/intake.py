@@ -257,6 +257,8 @@ def _answer_with_thanks(clause: str) -> tuple[bool, str] | None:
     if answer is not None:
         return answer, ""
     lowered = clause.lower()
+    if _complains(lowered):
+        return None  # "好辛苦" is no yes
     for word in _ANSWER_WORDS:
         rest = clause[len(word):]
         if lowered.startswith(word) and not (word.isascii() and rest[:1].isalnum()) \
@@ -317,11 +319,15 @@ _COMPLAINT = re.compile(r"(太|好|很|真是?|非常|特别|十分)(麻烦|辛�
 _ADDRESSED = ("你", "您", "大家", "各位", "领导", "师傅")
 
 
+def _complains(text: str) -> bool:
+    return bool(_COMPLAINT.search(text)) and not any(word in text for word in _ADDRESSED)
+
+
 def courtesy(text: str) -> bool:
     """The text only thanks ("谢谢", "谢谢🙏", "Thank you so much!")."""
     kept = "".join(char if unicodedata.category(char)[0] in "LN" else " "
                    for char in unicodedata.normalize("NFKC", text).lower())
-    if _COMPLAINT.search(kept) and not any(word in kept for word in _ADDRESSED):
+    if _complains(kept):
         return False
     thanked = False
     for run in re.findall(r"[a-z0-9]+|[^a-z0-9\s]+", kept):
@@ -349,9 +355,18 @@ def without_thanks(text: str) -> str:
     front = max((j for j in range(2, len(parts), 2) if courtesy("".join(parts[:j - 1]))),
                 default=0)
     back = min((j for j in range(front + 2, len(parts), 2)
-                if courtesy("".join(parts[j:]))), default=len(parts) + 1)
+                if _thanks_at_end("".join(parts[j:])) and yes_or_no(parts[j - 2]) is None),
+               default=len(parts) + 1)  # "…，no thanks" is no "no"
     left = "".join(parts[front:back - 1])
     return left if (front or back <= len(parts)) and meaningful_text(left) else text
+
+
+def _thanks_at_end(words: str) -> bool:
+    """Thanks, maybe with a yes ("…，好的谢谢"): at the end of a text, a yes is only polite."""
+    if courtesy(words):
+        return True
+    answer = _answer_with_thanks(words)
+    return answer is not None and answer[0] and bool(answer[1])
 
 
 _CLAUSES = re.compile(f"([{re.escape(''.join(sorted(_ANSWER_MARKS)))}\\s]+)")

@@ -245,6 +245,14 @@ async def test_a_place_said_not_to_be_it_and_thanks_around_the_words(
         [where] = await bot.say(WANG, "不是白马社区")  # the poster was not where it is
         assert asks_location(where)
         assert (await draft_of(bot, WANG.id)).data["grid_code"] is None
+        zhao = TgUser(1005, "赵", "六")
+        await bot.say(zhao, "/start g_wx-by-bm")
+        [asked] = await bot.say(zhao, "不是白马社区是墨斗社区，好的谢谢")
+        assert "墨斗社区吗" in asked["text"]
+        assert "白马" not in "".join(buttons(asked))  # no going back to the denied poster
+        assert not intake_has_text(await draft_of(bot, zhao.id))
+        [guess] = await bot.say(zhao, "谢谢，是的")  # thanks, then a yes
+        assert (await draft_of(bot, zhao.id)).data["grid_confirmed"]
 
         await bot.say(ALICE, "/lang en")
         [asked] = await bot.say(ALICE, "Someone is setting off fireworks near 新华社区. Thanks!")

@@ -99,8 +99,9 @@ def test_thanks_and_a_denied_place() -> None:
     assert intake.without_thanks("Someone is burning trash, thank you so much!") \
         == "Someone is burning trash"
     assert intake.without_thanks("谢谢，是的") == "是的"  # then a yes
+    assert intake.without_thanks("是墨斗社区，好的谢谢") == "是墨斗社区"
     for text in ("谢谢", "谢谢，🙂", "谢谢你们快来，有人在烧垃圾", "河边有人烧纸。",
-                 "烧了一晚上了，好辛苦", "好的谢谢，烟很大"):
+                 "烧了一晚上了，好辛苦", "好的谢谢，烟很大", "烧垃圾，no thanks"):
         assert intake.without_thanks(text) == text, text
     # A yes or no run together with thanks.
     assert intake.leading_answer("好的谢谢") == (True, "谢谢")
