@@ -170,7 +170,7 @@ def propose_place(draft: dict[str, Any], place: str | None, grid_code: str,
 PLACE_ONLY_CHARS = 30
 _PLACE_LEAD = ("大概", "应该", "好像", "可能", "估计", "就是在", "就在", "是在", "位于", "在", "就是",
                "是")  # taken off the front in this order
-_PLACE_TAIL = "吧呢啊呀哦嘛啦"
+_PLACE_TAIL = "吧呢啊呀哦嘛啦的"
 _PLACE_WORDS = sorted((
     "就是在 就在 是在 位于 在 就是 是 那个 这个 的 地点 位置 地址 门口 大门口 附近 旁边 边上 "
     "后面 后边 前面 前边 对面 那边 这边 那里 这里 那儿 这儿 一带 路口 里面 里边 里 内 外 "
@@ -195,15 +195,15 @@ def place_words(text: str, places: Sequence[str], aliases: Sequence[str], is_tip
         left = left.replace(place, " ")
     for word in _PLACE_WORDS:
         left = left.replace(word, " ")
-    if left.strip(_ANSWER_PUNCTUATION):
-        return None
+    if any(unicodedata.category(char)[0] in "LN" for char in left):
+        return None  # punctuation, brackets and emoji may stay: "（新华社区）"
     # What goes on the card: without the hedges, leads and particles around the place
     # ("应该是在墨斗社区吧" is 墨斗社区).
-    words = words.rstrip(_PLACE_TAIL + _ANSWER_PUNCTUATION) or words
+    words = _trim(words).rstrip(_PLACE_TAIL) or words
     for lead in _PLACE_LEAD:
         if words.startswith(lead) and len(words) > len(lead):
-            words = words[len(lead):].strip(_ANSWER_PUNCTUATION)
-    return words
+            words = _trim(words[len(lead):])
+    return _trim(words) or words
 
 
 def preset_grid(draft: dict[str, Any], grid_code: str) -> bool:
@@ -218,7 +218,7 @@ def preset_grid(draft: dict[str, Any], grid_code: str) -> bool:
 
 
 _YES = frozenset({"是", "是的", "是啊", "对", "对的", "对啊", "没错", "嗯", "嗯嗯", "好", "好的",
-                  "好嘞", "好滴", "行", "可以", "没问题", "确认", "确定", "👍", "yes", "y", "yeah", "yep", "right", "correct", "ok",
+                  "好嘞", "好滴", "行", "可以", "没问题", "确认", "确定", "👍", "👌", "yes", "y", "yeah", "yep", "right", "correct", "ok",
                   "okay"})
 _NO = frozenset({"不是", "不对", "不", "否", "错了", "不是的", "👎", "no", "n", "nope",
                  "wrong", "not really"})
@@ -228,10 +228,32 @@ _ANSWER_MARKS = frozenset(_ANSWER_PUNCTUATION) - frozenset(" \t\n")
 
 
 def yes_or_no(text: str) -> bool | None:
-    """A typed answer to a yes/no question ("是" / "不是", "yes" / "no"), or None when the
-    text says something else (then it is a description like any other)."""
-    word = text.strip(_ANSWER_PUNCTUATION).lower()
-    return True if word in _YES else False if word in _NO else None
+    """A typed answer to a yes/no question ("是" / "不是", "yes" / "no", "對", "对对对",
+    "ok ok"), or None when the text says something else (then it is a description like
+    any other)."""
+    word = _plain(text).strip(_ANSWER_PUNCTUATION)
+    if word in _YES or word in _NO:
+        return word in _YES
+    said = [w for w in _ANSWER_TOKENS.findall(word) if w not in _ANSWER_MARKS]
+    for words in (_YES, _NO):  # the same answer said again: "对对对", "好的👌", "ok ok"
+        if said and all(w in words or _repeats(w, words) for w in said):
+            return words is _YES
+    return None
+
+
+_ANSWER_TOKENS = re.compile(r"[a-z0-9]+|[^\x00-\x7f\W]+|[^\w\s]")
+
+
+def _repeats(token: str, words: frozenset[str]) -> bool:
+    return any(len(token) > len(word) and token == word * (len(token) // len(word))
+               for word in words)
+
+
+def _plain(text: str) -> str:
+    """`text` in the matching form (nlp.normalize: width, script, case) when that keeps its
+    length, so what is found in one is where it is in the other; else only lower case."""
+    plain = normalize(text)
+    return plain if len(plain) == len(text) else text.lower()
 
 
 def leading_answer(text: str) -> tuple[bool | None, str]:
@@ -256,7 +278,7 @@ def _answer_with_thanks(clause: str) -> tuple[bool, str] | None:
     answer = yes_or_no(clause)
     if answer is not None:
         return answer, ""
-    lowered = clause.lower()
+    lowered = _plain(clause)
     if _complains(lowered):
         return None  # "好辛苦" is no yes
     for word in _ANSWER_WORDS:
@@ -326,7 +348,7 @@ def _complains(text: str) -> bool:
 def courtesy(text: str) -> bool:
     """The text only thanks ("谢谢", "谢谢🙏", "Thank you so much!")."""
     kept = "".join(char if unicodedata.category(char)[0] in "LN" else " "
-                   for char in unicodedata.normalize("NFKC", text).lower())
+                   for char in normalize(text))
     if _complains(kept):
         return False
     thanked = False
@@ -348,48 +370,79 @@ def courtesy(text: str) -> bool:
 
 def without_thanks(text: str) -> str:
     """`text` without the thanks that open or close it ("感谢，在新华社区" is 在新华社区; "河边
-    在烧垃圾，谢谢！" and "河边在烧垃圾 thank you" are 河边在烧垃圾), when something else is
-    left; else `text` itself. A yes or no with thanks stays (leading_answer)."""
+    在烧垃圾，谢谢！", "河边在烧垃圾谢谢" and "smoke everywhere, thank you" are the words
+    before the thanks), when something else is left; else `text` itself. A closing group
+    begins with the thanks ("太多了，谢谢" keeps 太多了), and a space parts clauses only
+    beside Chinese ("Thanks to the wind, …" is no thanks). A yes or no with thanks that
+    opens a text is an answer (leading_answer)."""
     parts = _CLAUSES.split(text.strip(_ANSWER_PUNCTUATION))  # clause, marks, clause, ...
-    # The clauses begin at even indexes: the longest thanks at the front, then at the back.
-    front = max((j for j in range(2, len(parts), 2) if courtesy("".join(parts[:j - 1]))),
-                default=0)
-    back = min((j for j in range(front + 2, len(parts), 2)
+    if len(parts) == 1:  # "河边在烧垃圾谢谢": thanks run on at the end
+        run_on = _RUN_ON_THANKS.search(parts[0])
+        left = parts[0][:run_on.start()] if run_on else ""
+        return left if meaningful_text(left) else text
+    last = len(parts) - 1
+    # Groups of at most three clauses: clauses begin at even indexes.
+    front = max((j for j in range(2, min(last, 6) + 1, 2)
+                 if courtesy("".join(parts[:j - 1]))), default=0)
+    back = min((j for j in range(max(front + 2, last - 4), last + 1, 2)
                 if _thanks_at_end("".join(parts[j:])) and yes_or_no(parts[j - 2]) is None),
-               default=len(parts) + 1)  # "…，no thanks" is no "no"
+               default=last + 2)  # "…，no thanks" is no "no"
     left = "".join(parts[front:back - 1])
-    return left if (front or back <= len(parts)) and meaningful_text(left) else text
+    return left if (front or back <= last) and meaningful_text(left) else text
 
 
 def _thanks_at_end(words: str) -> bool:
-    """Thanks, maybe with a yes ("…，好的谢谢"): at the end of a text, a yes is only polite."""
-    if courtesy(words):
+    """Thanks that begin with thanking, maybe after a yes ("…，好的谢谢")."""
+    plain = _plain(words).lstrip()
+    if courtesy(words) and plain.startswith(_THANKS_FIRST):
         return True
     answer = _answer_with_thanks(words)
     return answer is not None and answer[0] and bool(answer[1])
 
 
-_CLAUSES = re.compile(f"([{re.escape(''.join(sorted(_ANSWER_MARKS)))}\\s]+)")
+_THANKS_FIRST = tuple(sorted(_THANKS | {"非常感谢", "十分感谢", "太感谢", "万分感谢", "多谢"},
+                             key=len, reverse=True))
+_RUN_ON_THANKS = re.compile(r"(?<=[\u4e00-\u9fff])(谢谢|多谢|感谢|谢啦|谢了)"
+                            r"(你们|您们|你|您|大家|各位|啦|了|啊|呀|哈|哦)*[\s\W]*$")
+# Clauses part at punctuation, and at spaces beside a character that is not Latin.
+_CLAUSES = re.compile(f"([{re.escape(''.join(sorted(_ANSWER_MARKS)))}]+\\s*|"
+                      f"(?<=[^\\x00-\\x7f])\\s+|\\s+(?=[^\\x00-\\x7f]))")
 
 
-def denied_first(text: str) -> tuple[str, str] | None:
+def denied_first(text: str) -> tuple[str, str, bool] | None:
     """"不是墨斗社区，是新华社区": a text that begins with a denial, split as (the denied
-    clause without its denial, the rest, "" when the denial is all there is: "不是墨斗社区").
-    The clause ends at a punctuation mark, a space, or a 是, 在 or 而 ("不是墨斗社区是新华
-    社区"). None without a denial. The caller checks that the clause only names a place
-    ("不是墨斗社区的人，路过看到…" says more)."""
+    clause without its denial, the rest, "" when the denial is all there is: "不是墨斗社区",
+    whether the rest ran on without a break: "不是墨斗社区是新华社区"). The clause ends at
+    punctuation (an enumeration's 、 aside: "不是墨斗、新华社区"), a space, a bracket or an
+    emoji, or at a 是, 在 or 而. None without a denial. The caller checks that the clause
+    only names a place ("不是墨斗社区的人，路过看到…" says more)."""
     stripped = text.strip(_ANSWER_PUNCTUATION)
-    denial = next((d for d in _DENIALS if stripped.lower().startswith(d)), None)
+    plain = _plain(stripped)
+    denial = next((d for d in _DENIALS if plain.startswith(d)), None)
     if denial is None:
         return None
     start = len(stripped) - len(stripped[len(denial):].lstrip())
-    end = next((i for i in range(start + 1, len(stripped))
-                if stripped[i] in _ANSWER_MARKS or stripped[i].isspace()
-                or stripped[i] in "是在而"), len(stripped))
+    end = next((i for i in range(start + 1, len(stripped)) if _clause_ends(plain[i])),
+               len(stripped))
     clause = stripped[start:end].strip()
-    rest = stripped[end:].lstrip(_ANSWER_PUNCTUATION)
+    run_on = end < len(stripped) and plain[end] in "是在而"
+    rest = _trim(stripped[end:])
     rest = rest[1:] if rest.startswith("而是") else rest  # "不是X而是Y": 是Y
-    return (clause, rest) if clause else None
+    return (clause, rest, run_on) if clause else None
+
+
+def _trim(text: str) -> str:
+    """`text` without the punctuation, symbols (emoji) and spaces around it."""
+    start = next((i for i, c in enumerate(text) if unicodedata.category(c)[0] not in "PSZ"),
+                 len(text))
+    end = next((i for i in range(len(text), start, -1)
+                if unicodedata.category(text[i - 1])[0] not in "PSZ"), start)
+    return text[start:end].strip()
+
+
+def _clause_ends(char: str) -> bool:
+    return char in "是在而" or char.isspace() or (
+        char != "、" and unicodedata.category(char)[0] in "PS")
 
 
 _DENIALS = ("并不是在", "并不在", "并不是", "不是在", "不是", "不在", "not in", "not at")
@@ -550,22 +603,26 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     lead, rest = leading_answer(text)
     if lead is not None and not meaningful_text(rest):
         lead, rest = None, text
-    split = denied_first(text) if lead is None else None
+    # "不是墨斗社区，是新华社区": a denied clause that only names a place (not a spot in it:
+    # "不是墨斗社区门口，是后门" is a description). With a shared point the point decides.
+    split = denied_first(text) if lead is None and draft.get("latitude") is None else None
     denied = read(split[0]) if split else None
-    if split and denied is not None and denied.grids and place_only(split[0], denied):
-        # "不是墨斗社区，是新华社区": the denied clause only names a place.
+    after = read(split[1]) if split and meaningful_text(split[1]) else None
+    if split and denied is not None and denied.grids and _names_only(split[0], denied) \
+            and not (split[2] and not (after and after.grids)):  # "不是白马社区在烧": no
         one = denied.grids[0] if len(set(denied.grids)) == 1 else None
         if asked == "place_confirm" and one and contains(one, draft["grid_code"]):
-            lead, rest = False, split[1]  # a no to the place asked, maybe a new place
+            lead, rest = False, without_thanks(split[1])  # a no, maybe with a new place
         else:
             dropped = exists and drop_denied(draft, denied.grids, contains)
-            if not meaningful_text(split[1]):
+            if after is None:
                 if dropped:
                     return TextStep()  # "不是白马社区" after the poster of 白马: where, then?
                 if not exists:
                     return TextStep() if start else _SMALL_TALK
                 return TextStep(save=False)  # "不是新华社区" alone: no place, asked again
-            text, analysis = split[1], read(split[1])  # the rest says what and where
+            text = without_thanks(split[1])  # the rest says what and where
+            analysis = read(text)
     said = analysis if lead is None else read(rest) if meaningful_text(rest) else None
     words = text if lead is None else rest
     answer = yes_or_no(text) if lead is None else lead
@@ -590,6 +647,8 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
         return TextStep(save=answered, hint="typed_command", word=words.strip())
     if said is None:
         return _EMOJI
+    if exists and lead is None and answer is not None:
+        return TextStep(save=False)  # "好" with no question it answers: asked again
     if lead is not None and not answered:
         words = text  # no question it answers: the 不对 is part of what was said
     if not exists and not (start or said.is_tip or said.grids):
@@ -610,6 +669,23 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     take_guess(draft, said, contains)
     return TextStep(truncated=cut, point_decides=point if elsewhere else None,
                     noted=next_question(draft) == "location")
+
+
+# What a denied clause may hold besides the place it names ("不是在墨斗社区那边").
+_DENIAL_FILLERS = sorted("在 是 就是 的 那个 这个 那边 这边 那里 这里 那儿 这儿 一带 附近 吧 呢 啊".split(),
+                         key=len, reverse=True)
+
+
+def _names_only(clause: str, analysis: Any) -> bool:
+    """The clause names places and nothing more: no spot in them (门口, 东边, 楼下)."""
+    if place_only(clause, analysis) is None:
+        return False
+    left = normalize(clause)
+    for place in sorted(analysis.places, key=len, reverse=True):
+        left = left.replace(place, " ")
+    for word in _DENIAL_FILLERS:
+        left = left.replace(word, " ")
+    return not any(unicodedata.category(char)[0] in "LN" for char in left)
 
 
 def drop_denied(draft: dict[str, Any], grids: Sequence[str],

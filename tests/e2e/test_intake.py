@@ -253,6 +253,14 @@ async def test_a_place_said_not_to_be_it_and_thanks_around_the_words(
         assert not intake_has_text(await draft_of(bot, zhao.id))
         [guess] = await bot.say(zhao, "谢谢，是的")  # thanks, then a yes
         assert (await draft_of(bot, zhao.id)).data["grid_confirmed"]
+        # A spot in the poster's community is no denial of it: the words go to the patrol.
+        qian = TgUser(1006, "钱", "七")
+        await bot.say(qian, "/start g_wx-by-bm")
+        await bot.say(qian, "有人在烧纸钱")
+        await bot.say(qian, "不是白马社区门口，是后门")
+        draft = (await draft_of(bot, qian.id)).data
+        assert draft["grid_code"] == "wx-by-bm" and draft["grid_confirmed"]
+        assert draft["text"].splitlines() == ["有人在烧纸钱", "不是白马社区门口，是后门"]
 
         await bot.say(ALICE, "/lang en")
         [asked] = await bot.say(ALICE, "Someone is setting off fireworks near 新华社区. Thanks!")

@@ -64,11 +64,12 @@ def test_each_draft_binds_its_buttons_with_its_own_key() -> None:
 
 
 def test_typed_answers_to_a_yes_no_question() -> None:
-    for text in ("是", "是的。", " 对！", "嗯", "确认", "Yes", "ok", "👍"):
+    for text in ("是", "是的。", " 对！", "嗯", "确认", "Yes", "ok", "👍", "對", "ｏｋ", "对对对",
+                 "好的好的", "ok ok", "OK👌", "可以"):
         assert intake.yes_or_no(text) is True, text
-    for text in ("不是", "不对", "No!", "nope", "👎"):
+    for text in ("不是", "不对", "No!", "nope", "👎", "不對", "不不"):
         assert intake.yes_or_no(text) is False, text
-    for text in ("是白马社区后面", "有人烧垃圾", "", "yes there is smoke"):
+    for text in ("是白马社区后面", "有人烧垃圾", "", "yes there is smoke", "好的不是", "，"):
         assert intake.yes_or_no(text) is None, text
 
 
@@ -99,9 +100,15 @@ def test_thanks_and_a_denied_place() -> None:
     assert intake.without_thanks("Someone is burning trash, thank you so much!") \
         == "Someone is burning trash"
     assert intake.without_thanks("谢谢，是的") == "是的"  # then a yes
+    assert intake.without_thanks("河边有人烧垃圾谢谢") == "河边有人烧垃圾"  # run on
+    assert intake.without_thanks("每天都有人烧，太多了，谢谢") == "每天都有人烧，太多了"
+    assert intake.without_thanks("There are fireworks again, thanks") \
+        == "There are fireworks again"
     assert intake.without_thanks("是墨斗社区，好的谢谢") == "是墨斗社区"
     for text in ("谢谢", "谢谢，🙂", "谢谢你们快来，有人在烧垃圾", "河边有人烧纸。",
-                 "烧了一晚上了，好辛苦", "好的谢谢，烟很大", "烧垃圾，no thanks"):
+                 "烧了一晚上了，好辛苦", "好的谢谢，烟很大", "烧垃圾，no thanks",
+                 "Thanks to the wind the smoke is everywhere",
+                 "burning plastic again and again thanks"):
         assert intake.without_thanks(text) == text, text
     # A yes or no run together with thanks.
     assert intake.leading_answer("好的谢谢") == (True, "谢谢")
@@ -112,18 +119,26 @@ def test_thanks_and_a_denied_place() -> None:
     for text in ("不谢", "ythanks", "是白马社区"):
         assert intake.leading_answer(text) == (None, text), text
 
-    assert intake.denied_first("不是墨斗社区，是新华社区") == ("墨斗社区", "是新华社区")
-    assert intake.denied_first("不在墨斗社区，在新华社区附近") == ("墨斗社区", "在新华社区附近")
-    assert intake.denied_first("Not in 墨斗社区, it's in 新华社区") == ("墨斗社区", "it's in 新华社区")
-    assert intake.denied_first("不是墨斗社区 是新华社区") == ("墨斗社区", "是新华社区")
-    assert intake.denied_first("不是墨斗社区是新华社区") == ("墨斗社区", "是新华社区")
-    assert intake.denied_first("不是墨斗社区而是新华社区") == ("墨斗社区", "是新华社区")
-    assert intake.denied_first("不在墨斗 在新华") == ("墨斗", "在新华")
-    assert intake.denied_first("不是墨斗社区。") == ("墨斗社区", "")  # the denial alone
+    def denied(text: str) -> tuple[str, str] | None:
+        split = intake.denied_first(text)
+        return split[:2] if split else None
+
+    assert denied("不是墨斗社区，是新华社区") == ("墨斗社区", "是新华社区")
+    assert denied("不在墨斗社区，在新华社区附近") == ("墨斗社区", "在新华社区附近")
+    assert denied("Not in 墨斗社区, it's in 新华社区") == ("墨斗社区", "it's in 新华社区")
+    assert denied("不是墨斗社区 是新华社区") == ("墨斗社区", "是新华社区")
+    assert intake.denied_first("不是墨斗社区是新华社区") == ("墨斗社区", "是新华社区", True)
+    assert denied("不是墨斗社区而是新华社区") == ("墨斗社区", "是新华社区")
+    assert denied("不在墨斗 在新华") == ("墨斗", "在新华")
+    assert denied("不是墨斗社区。") == ("墨斗社区", "")  # the denial alone
+    assert denied("不是墨斗社区😡") == ("墨斗社区", "")
+    assert denied("不是墨斗社区（新华社区）") == ("墨斗社区", "新华社区")
+    assert denied("不是墨鬥社區") == ("墨鬥社區", "")  # matched in simplified script
+    assert denied("不是墨斗、新华社区，是白马社区") == ("墨斗、新华社区", "是白马社区")
     # The caller checks the clause: here it says more than a place.
-    assert intake.denied_first("不是墨斗社区的人，路过看到") == ("墨斗社区的人", "路过看到")
-    assert intake.denied_first("不是墨斗社区有人在烧") == ("墨斗社区有人", "在烧")
-    assert intake.denied_first("不是很确定，好像是墨斗社区") == ("很确定", "好像是墨斗社区")
+    assert denied("不是墨斗社区的人，路过看到") == ("墨斗社区的人", "路过看到")
+    assert denied("不是墨斗社区有人在烧") == ("墨斗社区有人", "在烧")
+    assert denied("不是很确定，好像是墨斗社区") == ("很确定", "好像是墨斗社区")
     for text in ("不是", "是墨斗社区，新华社区", "不对，是新华社区"):
         assert intake.denied_first(text) is None, text
 
@@ -143,6 +158,8 @@ def test_a_text_that_only_says_where_is_a_place() -> None:
     # Hedges, leads and particles stay off the card.
     assert words("墨斗社区吧", "墨斗社区") == "墨斗社区"
     assert words("应该是在墨斗社区吧？", "墨斗社区") == "墨斗社区"
+    assert words("（新华社区）", "新华社区") == "新华社区"
+    assert words("是新华社区的", "新华社区") == "新华社区"
     assert words("好像在白马小区门口呢", "白马小区", aliases=("白马",)) == "白马小区门口"
     # Words that say what happens make it a description (which proposes the place too).
     for text in ("新华社区烟好大", "新华社区那边很呛", "新华社区，还在烧", "新华小学门口在烧",
@@ -440,3 +457,65 @@ def test_denied_places_and_thanks_around_words() -> None:
     assert intake.next_question(maybe) == "category"
     assert step(maybe, "嗯，也许是扬尘").save  # 也许: no addition, the yes is taken back
     assert maybe["category"] == "dust" and not maybe["category_confirmed"]
+
+
+def test_what_a_denial_or_thanks_must_not_take_away() -> None:
+    """Spots in a place, words beside thanks and a shared point stay as they were said."""
+    gazetteer = Gazetteer.from_grids([("wx-by-md", "墨斗社区", ["墨斗"]),
+                                      ("wx-by-xh", "新华社区", ["新华"]),
+                                      ("wx-by-bm", "白马社区", ["白马"])])
+
+    def read(words: str):
+        return analyze(words, gazetteer) if intake.meaningful_text(words) else None
+
+    def step(draft: dict, text: str, exists: bool = True) -> intake.TextStep:
+        return intake.take_text(draft, text, read(text), read, _contains, _related,
+                                exists=exists)
+
+    def poster() -> dict:
+        draft = intake.new_draft(NOW)
+        intake.preset_grid(draft, "wx-by-bm")
+        intake.add_text(draft, "有人烧垃圾")
+        return draft
+
+    first = intake.new_draft(NOW)
+    assert step(first, "不是墨斗社区门口，是后门在烧垃圾", exists=False).save  # a spot
+    assert first["text"] == "不是墨斗社区门口，是后门在烧垃圾"
+    assert first["grid_code"] == "wx-by-md"
+    for text in ("不是白马社区门口，是后门", "不在白马社区楼下，在后面的空地", "不是白马社区在烧"):
+        spot = poster()
+        assert step(spot, text).save, text
+        assert spot["grid_code"] == "wx-by-bm" and spot["grid_confirmed"], text
+        assert spot["text"] == f"有人烧垃圾\n{text}", text
+
+    pointed = intake.new_draft(NOW)
+    intake.set_location(pointed, 31.4, 109.6, "gps", "wx-by-bm-01", False, None)
+    step(pointed, "有人烧垃圾", exists=False)
+    assert step(pointed, "不是白马社区").save  # the point decides: the words are kept
+    assert pointed["grid_code"] == "wx-by-bm-01" and pointed["text"].endswith("不是白马社区")
+
+    def asked_about_moudou() -> dict:
+        draft = intake.new_draft(NOW)
+        intake.add_text(draft, "有人烧垃圾")
+        intake.take_guess(draft, read("墨斗社区那边有人烧垃圾"), _contains)
+        return draft
+
+    for text in ("是的，謝謝", "好的謝謝", "对对对"):  # traditional script, said again
+        confirmed = asked_about_moudou()
+        assert step(confirmed, text) == intake.TextStep(), text
+        assert confirmed["grid_confirmed"] and confirmed["text"] == "有人烧垃圾", text
+    angry = asked_about_moudou()
+    assert step(angry, "不是墨斗社区😡") == intake.TextStep()
+    assert angry["grid_code"] is None
+    run_on = asked_about_moudou()
+    assert step(run_on, "不是墨斗是新华谢谢") == intake.TextStep()
+    assert (run_on["grid_code"], run_on["address_text"]) == ("wx-by-xh", "新华")
+    assert run_on["text"] == "有人烧垃圾"
+    listed = asked_about_moudou()
+    assert step(listed, "不是墨斗、新华社区，是白马社区") == intake.TextStep()
+    assert listed["grid_code"] == "wx-by-bm" and listed["text"] == "有人烧垃圾"
+
+    where = intake.new_draft(NOW)
+    intake.add_text(where, "有人烧垃圾")
+    assert step(where, "好") == intake.TextStep(save=False)  # no question it answers
+    assert where["text"] == "有人烧垃圾"
