@@ -199,11 +199,11 @@ def place_words(text: str, places: Sequence[str], aliases: Sequence[str], is_tip
         return None  # punctuation, brackets and emoji may stay: "（新华社区）"
     # What goes on the card: without the hedges, leads and particles around the place
     # ("应该是在墨斗社区吧" is 墨斗社区).
-    words = _trim(words).rstrip(_PLACE_TAIL) or words
+    words = _trim_place(_trim_place(words).rstrip(_PLACE_TAIL)) or words
     for lead in _PLACE_LEAD:
         if words.startswith(lead) and len(words) > len(lead):
-            words = _trim(words[len(lead):])
-    return _trim(words) or words
+            words = _trim_place(words[len(lead):])
+    return words
 
 
 def preset_grid(draft: dict[str, Any], grid_code: str) -> bool:
@@ -231,14 +231,25 @@ def yes_or_no(text: str) -> bool | None:
     """A typed answer to a yes/no question ("是" / "不是", "yes" / "no", "對", "对对对",
     "ok ok"), or None when the text says something else (then it is a description like
     any other)."""
-    word = _plain(text).strip(_ANSWER_PUNCTUATION)
+    word = "".join(c for c in _plain(text.strip(_ANSWER_PUNCTUATION))
+                   if unicodedata.category(c) not in ("Mn", "Sk", "Cf")).strip(
+                       _ANSWER_PUNCTUATION)  # 👍🏻 is 👍
     if word in _YES or word in _NO:
         return word in _YES
     said = [w for w in _ANSWER_TOKENS.findall(word) if w not in _ANSWER_MARKS]
-    for words in (_YES, _NO):  # the same answer said again: "对对对", "好的👌", "ok ok"
-        if said and all(w in words or _repeats(w, words) for w in said):
+    # The same answer said again ("对对对", "好的👌", "ok ok"), maybe with an emoji of
+    # feeling ("好的🙏").
+    for words in (_YES, _NO):
+        real = [w for w in said if w in words or _repeats(w, words)]
+        if real and all(w in real or _feeling(w) for w in said):
             return words is _YES
     return None
+
+
+def _feeling(token: str) -> bool:
+    """An emoji that answers nothing (🙏, 😊), unlike 👍 and 👎."""
+    return len(token) == 1 and unicodedata.category(token) == "So" \
+        and token not in _YES and token not in _NO
 
 
 _ANSWER_TOKENS = re.compile(r"[a-z0-9]+|[^\x00-\x7f\W]+|[^\w\s]")
@@ -370,39 +381,46 @@ def courtesy(text: str) -> bool:
 
 def without_thanks(text: str) -> str:
     """`text` without the thanks that open or close it ("感谢，在新华社区" is 在新华社区; "河边
-    在烧垃圾，谢谢！", "河边在烧垃圾谢谢" and "smoke everywhere, thank you" are the words
-    before the thanks), when something else is left; else `text` itself. A closing group
-    begins with the thanks ("太多了，谢谢" keeps 太多了), and a space parts clauses only
-    beside Chinese ("Thanks to the wind, …" is no thanks). A yes or no with thanks that
-    opens a text is an answer (leading_answer)."""
-    parts = _CLAUSES.split(text.strip(_ANSWER_PUNCTUATION))  # clause, marks, clause, ...
-    if len(parts) == 1:  # "河边在烧垃圾谢谢": thanks run on at the end
-        run_on = _RUN_ON_THANKS.search(parts[0])
-        left = parts[0][:run_on.start()] if run_on else ""
-        return left if meaningful_text(left) else text
+    在烧垃圾，谢谢！", "…，你们辛苦了", "河边在烧垃圾谢谢" and "smoke everywhere thank you"
+    are the words before the thanks), when something else is left; else `text` itself.
+    Each clause taken off thanks ("太多了，谢谢" keeps 太多了), and a space parts clauses
+    only beside Chinese ("Thanks to the wind …" is no thanks). A yes or no with thanks
+    that opens a text is an answer (leading_answer)."""
+    stripped = text.strip(_ANSWER_PUNCTUATION)
+    parts = _CLAUSES.split(stripped)  # clause, marks, clause, ...
     last = len(parts) - 1
-    # Groups of at most three clauses: clauses begin at even indexes.
-    front = max((j for j in range(2, min(last, 6) + 1, 2)
-                 if courtesy("".join(parts[:j - 1]))), default=0)
-    back = min((j for j in range(max(front + 2, last - 4), last + 1, 2)
-                if _thanks_at_end("".join(parts[j:])) and yes_or_no(parts[j - 2]) is None),
-               default=last + 2)  # "…，no thanks" is no "no"
-    left = "".join(parts[front:back - 1])
-    return left if (front or back <= last) and meaningful_text(left) else text
+    # Clauses begin at even indexes; at most four come off at either end.
+    front = 0
+    while front + 2 <= min(last, 8) and courtesy(parts[front]):
+        front += 2
+    back = last + 2
+    while back - 2 > max(front, last - 8) and _thanks_at_end(parts[back - 2]) \
+            and yes_or_no(parts[back - 4]) is None:  # "…，no thanks" is no "no"
+        back -= 2
+    kept = parts[front:back - 1]
+    # Thanks run on at the end of the last clause: "烟很大谢谢", "… trash thank you".
+    tail = _RUN_ON_THANKS.search(kept[-1]) or _ENGLISH_THANKS.search(kept[-1])
+    if tail and meaningful_text(kept[-1][:tail.start()]) and yes_or_no(
+            kept[-1][:tail.start()].split()[-1]) is None:  # "no thanks" is a no
+        kept[-1] = kept[-1][:tail.start()].rstrip(_ANSWER_PUNCTUATION)
+    left = "".join(kept)
+    if left == stripped or not meaningful_text(left):
+        return text
+    return left
 
 
 def _thanks_at_end(words: str) -> bool:
-    """Thanks that begin with thanking, maybe after a yes ("…，好的谢谢")."""
-    plain = _plain(words).lstrip()
-    if courtesy(words) and plain.startswith(_THANKS_FIRST):
+    """A clause of thanks, maybe after a yes ("…，好的谢谢")."""
+    if courtesy(words):
         return True
     answer = _answer_with_thanks(words)
     return answer is not None and answer[0] and bool(answer[1])
 
 
-_THANKS_FIRST = tuple(sorted(_THANKS | {"非常感谢", "十分感谢", "太感谢", "万分感谢", "多谢"},
-                             key=len, reverse=True))
-_RUN_ON_THANKS = re.compile(r"(?<=[\u4e00-\u9fff])(谢谢|多谢|感谢|谢啦|谢了)"
+_ENGLISH_THANKS = re.compile(r"(?i)(?<=[a-z0-9]) +(thanks|thank you|thank u|thx|ty|cheers)"
+                             r"( (so|very) much| a lot)?[\s!.~]*$")
+_RUN_ON_THANKS = re.compile(r"(?<=[\u4e00-\u9fff])(先|再次|非常|十分|太|真是|万分)?"
+                            r"(谢谢|多谢|感谢|谢啦|谢了)"
                             r"(你们|您们|你|您|大家|各位|啦|了|啊|呀|哈|哦)*[\s\W]*$")
 # Clauses part at punctuation, and at spaces beside a character that is not Latin.
 _CLAUSES = re.compile(f"([{re.escape(''.join(sorted(_ANSWER_MARKS)))}]+\\s*|"
@@ -426,18 +444,43 @@ def denied_first(text: str) -> tuple[str, str, bool] | None:
                len(stripped))
     clause = stripped[start:end].strip()
     run_on = end < len(stripped) and plain[end] in "是在而"
-    rest = _trim(stripped[end:])
+    rest = _lead_trim(stripped[end:])
     rest = rest[1:] if rest.startswith("而是") else rest  # "不是X而是Y": 是Y
     return (clause, rest, run_on) if clause else None
 
 
-def _trim(text: str) -> str:
-    """`text` without the punctuation, symbols (emoji) and spaces around it."""
+def _lead_trim(text: str) -> str:
+    """`text` without the punctuation, symbols (emoji) and spaces it begins with."""
     start = next((i for i, c in enumerate(text) if unicodedata.category(c)[0] not in "PSZ"),
                  len(text))
-    end = next((i for i in range(len(text), start, -1)
-                if unicodedata.category(text[i - 1])[0] not in "PSZ"), start)
-    return text[start:end].strip()
+    return text[start:].rstrip()
+
+
+_PAIRS = {"(": ")", "（": "）", "[": "]", "【": "】", "「": "」", "『": "』", "《": "》",
+          "“": "”", "‘": "’", '"': '"', "'": "'", "<": ">"}
+
+
+def _trim_place(words: str) -> str:
+    """A place as the card shows it: without punctuation, emoji and spaces around it, nor
+    brackets or quotes around the whole or left open ("（新华社区）", "“新华社区”吧"),
+    but with those that close inside it ("新华社区(北门)")."""
+    edge = _ANSWER_PUNCTUATION + "".join(_PAIRS) + "".join(_PAIRS.values())
+    while True:
+        before = words
+        words = words.strip(_ANSWER_PUNCTUATION)
+        while words and unicodedata.category(words[0])[0] in "SZ":
+            words = words[1:]
+        while words and unicodedata.category(words[-1])[0] in "SZ":
+            words = words[:-1]
+        if len(words) > 1 and _PAIRS.get(words[0]) == words[-1]:
+            words = words[1:-1]
+        if words and words[0] in _PAIRS and _PAIRS[words[0]] not in words[1:]:
+            words = words[1:]
+        if words and words[-1] in edge and words[-1] not in _PAIRS and not any(
+                _PAIRS[o] == words[-1] for o in _PAIRS if o in words[:-1]):
+            words = words[:-1]
+        if words == before:
+            return words
 
 
 def _clause_ends(char: str) -> bool:
@@ -603,18 +646,30 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     lead, rest = leading_answer(text)
     if lead is not None and not meaningful_text(rest):
         lead, rest = None, text
-    # "不是墨斗社区，是新华社区": a denied clause that only names a place (not a spot in it:
-    # "不是墨斗社区门口，是后门" is a description). With a shared point the point decides.
+    # "不是墨斗社区，是新华社区": a denial of a place, or of a spot in it when the place
+    # is elsewhere ("不是白马社区门口，是新华社区"); "不是墨斗社区门口，是后门" is a
+    # description. With a shared point the point decides. A denied place is never proposed.
     split = denied_first(text) if lead is None and draft.get("latitude") is None else None
     denied = read(split[0]) if split else None
+    if not (split and denied is not None and denied.grids
+            and place_only(split[0], denied) is not None):
+        split = None
     after = read(split[1]) if split and meaningful_text(split[1]) else None
-    if split and denied is not None and denied.grids and _names_only(split[0], denied) \
-            and not (split[2] and not (after and after.grids)):  # "不是白马社区在烧": no
+    where = None  # what a description proposes instead of its first place
+    if split:
+        names = _names_only(split[0], denied)
+        elsewhere = after is not None and bool(after.grids) and not any(
+            related(a, d) for a in after.grids for d in denied.grids)
         one = denied.grids[0] if len(set(denied.grids)) == 1 else None
-        if asked == "place_confirm" and one and contains(one, draft["grid_code"]):
+        # A description proposes the place after the denial, or none if the place itself
+        # was denied ("不是墨斗社区在烧"); a denied spot leaves its place ("不是墨斗社区门口，
+        # 是后门在烧垃圾" is about 墨斗社区).
+        where = after if names or (after is not None and after.grids) else None
+        if asked == "place_confirm" and one and contains(one, draft["grid_code"]) \
+                and (names or elsewhere):
             lead, rest = False, without_thanks(split[1])  # a no, maybe with a new place
-        else:
-            dropped = exists and drop_denied(draft, denied.grids, contains)
+        elif names and not (split[2] and not (after and after.grids)) or elsewhere:
+            dropped = names and exists and drop_denied(draft, denied.grids, contains)
             if after is None:
                 if dropped:
                     return TextStep()  # "不是白马社区" after the poster of 白马: where, then?
@@ -622,7 +677,7 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
                     return TextStep() if start else _SMALL_TALK
                 return TextStep(save=False)  # "不是新华社区" alone: no place, asked again
             text = without_thanks(split[1])  # the rest says what and where
-            analysis = read(text)
+            analysis = where = read(text)
     said = analysis if lead is None else read(rest) if meaningful_text(rest) else None
     words = text if lead is None else rest
     answer = yes_or_no(text) if lead is None else lead
@@ -648,7 +703,8 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     if said is None:
         return _EMOJI
     if exists and lead is None and answer is not None:
-        return TextStep(save=False)  # "好" with no question it answers: asked again
+        # "好" with no question it answers: asked again (the kind takes a button)
+        return TextStep(save=False, hint="pick_kind" if asked == "category" else None)
     if lead is not None and not answered:
         words = text  # no question it answers: the 不对 is part of what was said
     if not exists and not (start or said.is_tip or said.grids):
@@ -666,7 +722,7 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     elsewhere = point is not None and bool(said.grids) and (draft.get("outside") or not any(
         related(point, code) for code in said.grids))
     cut = add_text(draft, words, max_chars)
-    take_guess(draft, said, contains)
+    take_guess(draft, said, contains, where if lead is None else None)
     return TextStep(truncated=cut, point_decides=point if elsewhere else None,
                     noted=next_question(draft) == "location")
 
@@ -712,12 +768,15 @@ def drop_denied(draft: dict[str, Any], grids: Sequence[str],
 
 
 def take_guess(draft: dict[str, Any], analysis: Any,
-               contains: Callable[[str, str], bool] | None = None) -> None:
-    """A description's category guess, and the place it names to be asked about."""
+               contains: Callable[[str, str], bool] | None = None,
+               where: Any = None) -> None:
+    """A description's category guess, and the place it names to be asked about (the
+    first one, or `where`'s: the words after a denial, when the text begins with one)."""
     apply_guess(draft, analysis.category, analysis.subcategory, analysis.confidence)
-    if analysis.grids:
-        propose_place(draft, analysis.places[0] if analysis.places else None,
-                      analysis.grids[0], contains)
+    named = analysis if where is None else where
+    if named.grids:
+        propose_place(draft, named.places[0] if named.places else None, named.grids[0],
+                      contains)
 
 
 def place_only(words: str, analysis: Any) -> str | None:

@@ -151,6 +151,7 @@ MESSAGES: dict[str, str] = {
     'intake.link_continues': 'Continuing your unfinished report; its grid is now {grid}, from the poster.',
     'intake.link_kept_point': 'Your unfinished report already has the location you shared ({where}), which is more precise than the poster, so {grid} was not used.',
     'intake.emoji_only': 'Got it 🙂 Please describe what you see in words, or send a photo or your location.',
+    'intake.pick_kind': 'Please pick the kind with the buttons below.',
     'intake.use_buttons': 'Please use the buttons below: Submit, Change or Cancel.',
     'intake.typed_command': '"{word}" was not added to the description. Please go on as asked below; to drop this report, send /cancel.',
     'intake.text_truncated': 'Descriptions are limited to {limit} characters in total; the rest was not kept.',

@@ -146,6 +146,7 @@ MESSAGES: dict[str, str] = {
     'intake.link_continues': '已接着您未完成的举报，网格按海报改为{grid}。',
     'intake.link_kept_point': '您未完成的举报已有您发送的位置（{where}），比海报更准确，所以没有改为{grid}。',
     'intake.emoji_only': '收到啦 🙂 请用文字描述您看到的情况，或发送照片、位置。',
+    'intake.pick_kind': '请点下方按钮选择类别。',
     'intake.use_buttons': '请点下方按钮：「提交」、「修改」或「取消」。',
     'intake.typed_command': '「{word}」没有记入描述。请按下面的提示继续；不想举报了可以发送 /cancel。',
     'intake.text_truncated': '描述最多保留 {limit} 字，超出的部分没有保存。',

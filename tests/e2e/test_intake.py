@@ -261,6 +261,14 @@ async def test_a_place_said_not_to_be_it_and_thanks_around_the_words(
         draft = (await draft_of(bot, qian.id)).data
         assert draft["grid_code"] == "wx-by-bm" and draft["grid_confirmed"]
         assert draft["text"].splitlines() == ["有人在烧纸钱", "不是白马社区门口，是后门"]
+        # A yes where the kind takes a button: pointed to the buttons, nothing stored.
+        sun = TgUser(1007, "孙", "八")
+        await bot.say(sun, "/start g_wx-by-bm")
+        await bot.say(sun, "有股怪味")
+        [pointed] = await bot.say(sun, "是")
+        assert pointed["text"].startswith("请点下方按钮选择类别")
+        assert len(button_data(pointed)) == 4
+        assert (await draft_of(bot, sun.id)).data["text"] == "有股怪味"
 
         await bot.say(ALICE, "/lang en")
         [asked] = await bot.say(ALICE, "Someone is setting off fireworks near 新华社区. Thanks!")

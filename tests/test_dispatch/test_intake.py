@@ -65,11 +65,12 @@ def test_each_draft_binds_its_buttons_with_its_own_key() -> None:
 
 def test_typed_answers_to_a_yes_no_question() -> None:
     for text in ("是", "是的。", " 对！", "嗯", "确认", "Yes", "ok", "👍", "對", "ｏｋ", "对对对",
-                 "好的好的", "ok ok", "OK👌", "可以"):
+                 "好的好的", "ok ok", "OK👌", "可以", "👍🏻", "👍️", "好的🙏", "對…"):
         assert intake.yes_or_no(text) is True, text
     for text in ("不是", "不对", "No!", "nope", "👎", "不對", "不不"):
         assert intake.yes_or_no(text) is False, text
-    for text in ("是白马社区后面", "有人烧垃圾", "", "yes there is smoke", "好的不是", "，"):
+    for text in ("是白马社区后面", "有人烧垃圾", "", "yes there is smoke", "好的不是", "，", "🙏",
+                 "好大的烟", "可以看到火光", "行人很多"):
         assert intake.yes_or_no(text) is None, text
 
 
@@ -104,11 +105,17 @@ def test_thanks_and_a_denied_place() -> None:
     assert intake.without_thanks("每天都有人烧，太多了，谢谢") == "每天都有人烧，太多了"
     assert intake.without_thanks("There are fireworks again, thanks") \
         == "There are fireworks again"
+    assert intake.without_thanks("burning plastic again and again thanks") \
+        == "burning plastic again and again"
+    assert intake.without_thanks("someone is burning trash thank you!") \
+        == "someone is burning trash"
+    assert intake.without_thanks("河边有人烧垃圾，你们辛苦了") == "河边有人烧垃圾"
+    assert intake.without_thanks("河边有人烧垃圾，先谢谢了") == "河边有人烧垃圾"
+    assert intake.without_thanks("河边有人烧垃圾，烟很大谢谢") == "河边有人烧垃圾，烟很大"
     assert intake.without_thanks("是墨斗社区，好的谢谢") == "是墨斗社区"
     for text in ("谢谢", "谢谢，🙂", "谢谢你们快来，有人在烧垃圾", "河边有人烧纸。",
                  "烧了一晚上了，好辛苦", "好的谢谢，烟很大", "烧垃圾，no thanks",
-                 "Thanks to the wind the smoke is everywhere",
-                 "burning plastic again and again thanks"):
+                 "Thanks to the wind the smoke is everywhere"):
         assert intake.without_thanks(text) == text, text
     # A yes or no run together with thanks.
     assert intake.leading_answer("好的谢谢") == (True, "谢谢")
@@ -132,7 +139,7 @@ def test_thanks_and_a_denied_place() -> None:
     assert denied("不在墨斗 在新华") == ("墨斗", "在新华")
     assert denied("不是墨斗社区。") == ("墨斗社区", "")  # the denial alone
     assert denied("不是墨斗社区😡") == ("墨斗社区", "")
-    assert denied("不是墨斗社区（新华社区）") == ("墨斗社区", "新华社区")
+    assert denied("不是墨斗社区（新华社区）") == ("墨斗社区", "新华社区）")  # the place trims it
     assert denied("不是墨鬥社區") == ("墨鬥社區", "")  # matched in simplified script
     assert denied("不是墨斗、新华社区，是白马社区") == ("墨斗、新华社区", "是白马社区")
     # The caller checks the clause: here it says more than a place.
@@ -160,6 +167,9 @@ def test_a_text_that_only_says_where_is_a_place() -> None:
     assert words("应该是在墨斗社区吧？", "墨斗社区") == "墨斗社区"
     assert words("（新华社区）", "新华社区") == "新华社区"
     assert words("是新华社区的", "新华社区") == "新华社区"
+    assert words("“新华社区”吧", "新华社区") == "新华社区"
+    assert words("在新华社区🔥", "新华社区") == "新华社区"
+    assert words("新华社区“门口”", "新华社区") == "新华社区“门口”"  # closed inside: kept
     assert words("好像在白马小区门口呢", "白马小区", aliases=("白马",)) == "白马小区门口"
     # Words that say what happens make it a description (which proposes the place too).
     for text in ("新华社区烟好大", "新华社区那边很呛", "新华社区，还在烧", "新华小学门口在烧",
@@ -519,3 +529,49 @@ def test_what_a_denial_or_thanks_must_not_take_away() -> None:
     intake.add_text(where, "有人烧垃圾")
     assert step(where, "好") == intake.TextStep(save=False)  # no question it answers
     assert where["text"] == "有人烧垃圾"
+
+
+def test_a_denied_spot_a_place_after_it_and_a_bare_yes() -> None:
+    """A spot denied with a place elsewhere after it moves the report there; a denied place
+    is never proposed; a yes at the open category question points to its buttons."""
+    gazetteer = Gazetteer.from_grids([("wx-by-md", "墨斗社区", ["墨斗"]),
+                                      ("wx-by-xh", "新华社区", ["新华"]),
+                                      ("wx-by-bm", "白马社区", ["白马"])])
+
+    def read(words: str):
+        return analyze(words, gazetteer) if intake.meaningful_text(words) else None
+
+    def step(draft: dict, text: str, exists: bool = True) -> intake.TextStep:
+        return intake.take_text(draft, text, read(text), read, _contains, _related,
+                                exists=exists)
+
+    spot = intake.new_draft(NOW)
+    intake.preset_grid(spot, "wx-by-bm")
+    intake.add_text(spot, "有人烧垃圾")
+    assert step(spot, "不是白马社区门口，是新华社区") == intake.TextStep()
+    assert spot["grid_code"] == "wx-by-xh" and not spot["grid_confirmed"]
+    assert spot["grid_before"]["grid_code"] == "wx-by-bm"  # only a spot was denied
+    first = intake.new_draft(NOW)
+    assert step(first, "不在白马社区楼下，在新华社区", exists=False).save
+    assert first["grid_code"] == "wx-by-xh"
+
+    denied = intake.new_draft(NOW)
+    assert step(denied, "不是墨斗社区在烧垃圾", exists=False).save
+    assert denied["grid_code"] is None  # the denied place is not proposed
+    assert denied["text"] == "不是墨斗社区在烧垃圾"
+    asked = intake.new_draft(NOW)
+    intake.add_text(asked, "有人烧垃圾")
+    intake.take_guess(asked, read("墨斗社区那边有人烧垃圾"), _contains)
+    assert step(asked, "不是墨斗社区在烧").save  # a no, and "在烧" noted
+    assert asked["grid_code"] is None
+    described = intake.new_draft(NOW)
+    assert step(described, "不是墨斗社区，是新华社区(北门)在烧垃圾", exists=False).save
+    assert described["grid_code"] == "wx-by-xh"
+    assert described["text"] == "是新华社区(北门)在烧垃圾"
+
+    kind = intake.new_draft(NOW)
+    intake.preset_grid(kind, "wx-by-bm")
+    intake.add_text(kind, "有股怪味")
+    assert intake.next_question(kind) == "category" and not intake.confident_guess(kind)
+    assert step(kind, "是") == intake.TextStep(save=False, hint="pick_kind")
+    assert kind["text"] == "有股怪味"
