@@ -402,11 +402,20 @@ def without_thanks(text: str) -> str:
     tail = _RUN_ON_THANKS.search(kept[-1]) or _ENGLISH_THANKS.search(kept[-1])
     if tail and meaningful_text(kept[-1][:tail.start()]) and yes_or_no(
             kept[-1][:tail.start()].split()[-1]) is None:  # "no thanks" is a no
-        kept[-1] = kept[-1][:tail.start()].rstrip(_ANSWER_PUNCTUATION)
+        kept[-1] = _keep_asking(kept[-1][:tail.start()], kept[-1][tail.start():])
+    elif back <= last:  # "执法的人在哪？谢谢": the question stays one
+        kept[-1] = _keep_asking(kept[-1], parts[back - 1])
     left = "".join(kept)
     if left == stripped or not meaningful_text(left):
         return text
     return left
+
+
+def _keep_asking(words: str, cut: str) -> str:
+    """`words` before the thanks `cut` off, with the ? or ! they ended with."""
+    words = words.rstrip(_ANSWER_PUNCTUATION)
+    mark = cut.lstrip(" ")[:1]
+    return words + mark if mark in ("?", "？", "!", "！") else words
 
 
 def _thanks_at_end(words: str) -> bool:

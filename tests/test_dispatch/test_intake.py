@@ -112,6 +112,7 @@ def test_thanks_and_a_denied_place() -> None:
     assert intake.without_thanks("河边有人烧垃圾，你们辛苦了") == "河边有人烧垃圾"
     assert intake.without_thanks("河边有人烧垃圾，先谢谢了") == "河边有人烧垃圾"
     assert intake.without_thanks("河边有人烧垃圾，烟很大谢谢") == "河边有人烧垃圾，烟很大"
+    assert intake.without_thanks("执法的人在哪？，谢谢") == "执法的人在哪？"  # still a question
     assert intake.without_thanks("是墨斗社区，好的谢谢") == "是墨斗社区"
     for text in ("谢谢", "谢谢，🙂", "谢谢你们快来，有人在烧垃圾", "河边有人烧纸。",
                  "烧了一晚上了，好辛苦", "好的谢谢，烟很大", "烧垃圾，no thanks",
