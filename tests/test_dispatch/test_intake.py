@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 from dispatch import intake
 from dispatch.routing import Router
@@ -576,3 +578,37 @@ def test_a_denied_spot_a_place_after_it_and_a_bare_yes() -> None:
     assert intake.next_question(kind) == "category" and not intake.confident_guess(kind)
     assert step(kind, "是") == intake.TextStep(save=False, hint="pick_kind")
     assert kind["text"] == "有股怪味"
+
+
+def test_real_tips_are_kept_as_typed_at_every_step() -> None:
+    """The classifier's labelled tips (tests/data/nlp), typed at any question, are the
+    description as typed: none is read as thanks, an answer, a denial or a place only."""
+    data = Path(__file__).parents[1] / "data" / "nlp"
+    tips = [json.loads(line)["text"] for name in ("dev.jsonl", "heldout.jsonl")
+            for line in (data / name).read_text(encoding="utf-8").splitlines() if line]
+    gazetteer = Gazetteer.from_grids([("wx-by-md", "墨斗社区", ["墨斗"]),
+                                      ("wx-by-xh", "新华社区", ["新华"]),
+                                      ("wx-by-bm", "白马社区", ["白马"])])
+
+    def read(words: str):
+        return analyze(words, gazetteer) if intake.meaningful_text(words) else None
+
+    def at(step: str) -> dict:
+        """A stored draft with a description, waiting at `step`."""
+        draft = intake.new_draft(NOW)
+        intake.add_text(draft, "有人烧垃圾")
+        if step == "place_confirm":
+            intake.take_guess(draft, read("墨斗社区那边有人烧垃圾"), _contains)
+        elif step != "location":
+            intake.preset_grid(draft, "wx-by-bm")
+        if step == "summary":
+            intake.choose_category(draft, "burning")
+        assert intake.next_question(draft) == step
+        return draft
+
+    assert len(tips) > 400
+    for tip in tips:
+        for step in ("location", "place_confirm", "category", "summary"):
+            draft = at(step)
+            intake.take_text(draft, tip, read(tip), read, _contains, _related, exists=True)
+            assert draft["text"].endswith(tip), (step, tip)
