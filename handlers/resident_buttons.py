@@ -166,6 +166,8 @@ async def _edit(session, tn: Turn, draft, data, argument: str):
     if argument == "cat":
         data["category_confirmed"] = False
     elif argument == "loc":
+        if not intake.has_location(data) and data.get("grid_code") is None:
+            return _awaiting_location  # pressed again: the request is out already
         data.update(latitude=None, longitude=None, grid_code=None, grid_confirmed=False,
                     location_source=None, address_text=None, outside=False)
         data.pop("grid_before", None)
@@ -179,6 +181,12 @@ async def _edit(session, tn: Turn, draft, data, argument: str):
         return _invalid
     draft = await save(session, tn, draft, data)
     return _next_in_place(draft, data)
+
+
+async def _awaiting_location(tn: Turn, update, context) -> None:
+    query = update.callback_query
+    await query.answer(t(tn.lang, "intake.ask_location"))
+    await _drop_keyboard(query)
 
 
 async def _resume(session, tn: Turn, draft, data, argument: str):

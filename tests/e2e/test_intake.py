@@ -416,9 +416,17 @@ async def test_a_place_inside_the_confirmed_street_reaches_its_patrol(
         [asked] = await bot.say(WANG, "在新华社区")  # asked: 新华社区? (白马社区 kept aside)
         await bot.press_action(WANG, summary, "edit")  # the summary's buttons, still bound
         menu = await bot.question(WANG.id)
-        await bot.press_action(WANG, menu, "edit:loc")
-        await bot.question(WANG.id)
-        [asked] = await bot.say(WANG, "在墨斗社区")
+        data = next(d for d in button_data(menu) if d.endswith(":edit:loc"))
+        first = bot.emulator.press_button(WANG, menu, data)  # a double tap: two presses
+        again = bot.emulator.press_button(WANG, menu, data)
+        for press in (first, again):
+            await bot.emulator.wait_for_answer(press["callback_query"]["id"])
+        await bot.question(WANG.id)  # the location request
+        assert "请发送位置" in bot.answers(again)[0]["text"]  # the second press is told so
+        [asked] = await bot.say(WANG, "在墨斗社区")  # answered after both presses
+        prompts = [m for m in bot.emulator.sent(WANG.id) if m["method"] == "sendMessage"
+                   and "请发送位置" in (m.get("text") or "")]
+        assert len(prompts) == 1  # asked once
         assert "不是，我发位置" in "".join(buttons(asked))
         await bot.press_action(WANG, asked, "place:no")
         assert (await draft_of(bot, WANG.id)).data["grid_code"] is None
