@@ -282,6 +282,29 @@ _TOWN = Router.from_rows([
     (8, "wx-by-bm-02", "白马第二网格", "grid", 3, None, None),
 ])
 _related, _contains = _TOWN.related, _TOWN.contains
+_GAZETTEER = Gazetteer.from_grids([("wx-by-md", "墨斗社区", ["墨斗"]),
+                                   ("wx-by-xh", "新华社区", ["新华"]),
+                                   ("wx-by-bm", "白马社区", ["白马"])])
+
+
+def _read(words: str):
+    """What the bot reads in `words` in the test town (None when they hold no letters)."""
+    return analyze(words, _GAZETTEER) if intake.meaningful_text(words) else None
+
+
+def _step(draft: dict, text: str, exists: bool = True) -> intake.TextStep:
+    """A typed text applied to `draft` (intake.take_text) in the test town."""
+    return intake.take_text(draft, text, _read(text), _read, _contains, _related,
+                            exists=exists)
+
+
+def _asked_about_moudou() -> dict:
+    """A draft with a description, asked "是在墨斗社区吗?"."""
+    draft = intake.new_draft(NOW)
+    intake.add_text(draft, "有人烧垃圾")
+    intake.take_guess(draft, _read("墨斗社区那边有人烧垃圾"), _contains)
+    assert intake.next_question(draft) == "place_confirm"
+    return draft
 
 
 def test_a_new_point_keeps_only_a_place_description_of_the_same_area() -> None:
@@ -336,155 +359,115 @@ def test_words_meant_as_buttons() -> None:
 def test_a_typed_text_is_an_answer_a_place_thanks_or_a_description() -> None:
     """intake.take_text, without Telegram: which question a text answers, and what of it
     goes where."""
-    gazetteer = Gazetteer.from_grids([("wx-by-md", "墨斗社区", ["墨斗"]),
-                                      ("wx-by-xh", "新华社区", ["新华"]),
-                                      ("wx-by-bm", "白马社区", ["白马"])])
-
-    def read(words: str):
-        return analyze(words, gazetteer) if intake.meaningful_text(words) else None
-
-    def step(draft: dict, text: str, exists: bool = True) -> intake.TextStep:
-        return intake.take_text(draft, text, read(text), read, _contains, _related,
-                                exists=exists)
-
     asked = intake.new_draft(NOW)
     intake.add_text(asked, "墨斗社区那边有人烧垃圾")
-    intake.take_guess(asked, read("墨斗社区那边有人烧垃圾"), _contains)
+    intake.take_guess(asked, _read("墨斗社区那边有人烧垃圾"), _contains)
     assert intake.next_question(asked) == "place_confirm"
-    assert step(asked, "不对，是在新华社区") == intake.TextStep()  # a no, then the place
+    assert _step(asked, "不对，是在新华社区") == intake.TextStep()  # a no, then the place
     assert (asked["grid_code"], asked["address_text"]) == ("wx-by-xh", "新华社区")
     assert asked["text"] == "墨斗社区那边有人烧垃圾"
-    assert step(asked, "不是新华社区，是墨斗社区") == intake.TextStep()
+    assert _step(asked, "不是新华社区，是墨斗社区") == intake.TextStep()
     assert asked["grid_code"] == "wx-by-md" and not asked["grid_confirmed"]
-    assert step(asked, "在墨斗社区") == intake.TextStep()  # named again: a yes
+    assert _step(asked, "在墨斗社区") == intake.TextStep()  # named again: a yes
     assert asked["grid_confirmed"] and intake.next_question(asked) == "category"
 
-    assert step(asked, "嗯，是工地扬尘").save  # another kind: the yes is taken back
+    assert _step(asked, "嗯，是工地扬尘").save  # another kind: the yes is taken back
     assert asked["category"] == "dust" and not asked["category_confirmed"]
-    assert step(asked, "对") == intake.TextStep()
+    assert _step(asked, "对") == intake.TextStep()
     assert asked["category_confirmed"] and intake.next_question(asked) == "summary"
-    thanks = step(asked, "好的，谢谢")
+    thanks = _step(asked, "好的，谢谢")
     assert thanks.hint == "use_buttons" and "谢谢" not in asked["text"]
-    assert step(asked, "提交") == intake.TextStep(save=False, hint="use_buttons")
+    assert _step(asked, "提交") == intake.TextStep(save=False, hint="use_buttons")
 
     empty = intake.new_draft(NOW)
     intake.preset_grid(empty, "wx-by-bm")
-    assert step(empty, "谢谢").kind == "begin"  # nothing told yet: what to send
-    assert step(intake.new_draft(NOW), "你好", exists=False).kind == "small_talk"
+    assert _step(empty, "谢谢").kind == "begin"  # nothing told yet: what to send
+    assert _step(intake.new_draft(NOW), "你好", exists=False).kind == "small_talk"
 
     pointed = intake.new_draft(NOW)
     intake.set_location(pointed, 31.4, 109.6, "gps", "wx-by-bm-01", False, None)
-    told = step(pointed, "新华社区那边有人在烧秸秆")
+    told = _step(pointed, "新华社区那边有人在烧秸秆")
     assert told.point_decides == "wx-by-bm-01" and pointed["grid_code"] == "wx-by-bm-01"
     assert pointed["text"] == "新华社区那边有人在烧秸秆"
 
 
 def test_denied_places_and_thanks_around_words() -> None:
     """A place said not to be it, and thanks around what is said, through take_text."""
-    gazetteer = Gazetteer.from_grids([("wx-by-md", "墨斗社区", ["墨斗"]),
-                                      ("wx-by-xh", "新华社区", ["新华"]),
-                                      ("wx-by-bm", "白马社区", ["白马"])])
-
-    def read(words: str):
-        return analyze(words, gazetteer) if intake.meaningful_text(words) else None
-
-    def step(draft: dict, text: str, exists: bool = True) -> intake.TextStep:
-        return intake.take_text(draft, text, read(text), read, _contains, _related,
-                                exists=exists)
-
-    def asked_about_moudou() -> dict:
-        draft = intake.new_draft(NOW)
-        intake.add_text(draft, "有人烧垃圾")
-        intake.take_guess(draft, read("墨斗社区那边有人烧垃圾"), _contains)
-        assert intake.next_question(draft) == "place_confirm"
-        return draft
-
-    alone = asked_about_moudou()
-    assert step(alone, "不是墨斗社区") == intake.TextStep()  # a no, nothing more
+    alone = _asked_about_moudou()
+    assert _step(alone, "不是墨斗社区") == intake.TextStep()  # a no, nothing more
     assert alone["grid_code"] is None and intake.next_question(alone) == "location"
-    spaced = asked_about_moudou()
-    assert step(spaced, "不是墨斗社区 是新华社区") == intake.TextStep()
+    spaced = _asked_about_moudou()
+    assert _step(spaced, "不是墨斗社区 是新华社区") == intake.TextStep()
     assert spaced["grid_code"] == "wx-by-xh" and not spaced["grid_confirmed"]
-    other = asked_about_moudou()
-    assert step(other, "不是新华社区，是墨斗社区") == intake.TextStep()  # 墨斗 it is
+    other = _asked_about_moudou()
+    assert _step(other, "不是新华社区，是墨斗社区") == intake.TextStep()  # 墨斗 it is
     assert other["grid_code"] == "wx-by-md" and other["grid_confirmed"]
     assert other["text"] == "有人烧垃圾"
     for text in ("不是墨斗社区是新华社区", "不是墨斗是新华", "不是墨斗社区 新华社区"):
-        run_on = asked_about_moudou()
-        assert step(run_on, text) == intake.TextStep(), text
+        run_on = _asked_about_moudou()
+        assert _step(run_on, text) == intake.TextStep(), text
         assert run_on["grid_code"] == "wx-by-xh" and not run_on["grid_confirmed"], text
-    run_on = asked_about_moudou()
-    assert step(run_on, "不是新华社区是墨斗社区") == intake.TextStep()
+    run_on = _asked_about_moudou()
+    assert _step(run_on, "不是新华社区是墨斗社区") == intake.TextStep()
     assert run_on["grid_code"] == "wx-by-md" and run_on["grid_confirmed"]
-    thanked_first = asked_about_moudou()
-    assert step(thanked_first, "谢谢，是的") == intake.TextStep()  # thanks, then a yes
+    thanked_first = _asked_about_moudou()
+    assert _step(thanked_first, "谢谢，是的") == intake.TextStep()  # thanks, then a yes
     assert thanked_first["grid_confirmed"]
-    unsure = asked_about_moudou()
-    assert step(unsure, "不是新华社区") == intake.TextStep(save=False)  # asked again
+    unsure = _asked_about_moudou()
+    assert _step(unsure, "不是新华社区") == intake.TextStep(save=False)  # asked again
     assert unsure["grid_code"] == "wx-by-md" and not unsure["grid_confirmed"]
 
     where = intake.new_draft(NOW)
     intake.add_text(where, "有人烧垃圾")
-    assert step(where, "不是新华社区") == intake.TextStep(save=False)  # no place proposed
+    assert _step(where, "不是新华社区") == intake.TextStep(save=False)  # no place proposed
     assert where["grid_code"] is None and where["text"] == "有人烧垃圾"
-    assert step(intake.new_draft(NOW), "不是新华社区", exists=False).kind == "small_talk"
+    assert _step(intake.new_draft(NOW), "不是新华社区", exists=False).kind == "small_talk"
     poster = intake.new_draft(NOW)
     intake.preset_grid(poster, "wx-by-bm")
     intake.add_text(poster, "有人烧垃圾")
-    assert step(poster, "不是白马社区") == intake.TextStep()  # the poster's grid goes
+    assert _step(poster, "不是白马社区") == intake.TextStep()  # the poster's grid goes
     assert poster["grid_code"] is None and intake.next_question(poster) == "location"
     for text in ("不是白马社区是墨斗社区", "不是白马社区，是墨斗社区"):
         moved = intake.new_draft(NOW)
         intake.preset_grid(moved, "wx-by-bm")
-        assert step(moved, text) == intake.TextStep(), text
+        assert _step(moved, text) == intake.TextStep(), text
         assert moved["grid_code"] == "wx-by-md" and "grid_before" not in moved, text
-        assert step(moved, "不") == intake.TextStep()  # not back to the denied 白马
+        assert _step(moved, "不") == intake.TextStep()  # not back to the denied 白马
         assert moved["grid_code"] is None and intake.next_question(moved) == "location"
     described = intake.new_draft(NOW)
     intake.preset_grid(described, "wx-by-bm")
-    assert step(described, "不是白马社区，河边有人烧垃圾").save
+    assert _step(described, "不是白马社区，河边有人烧垃圾").save
     assert described["grid_code"] is None and described["text"] == "河边有人烧垃圾"
     # Still a description: the denied clause says more than a place.
     person = intake.new_draft(NOW)
-    assert step(person, "不是墨斗社区的人，路过看到有人烧垃圾").save
+    assert _step(person, "不是墨斗社区的人，路过看到有人烧垃圾").save
     assert person["text"] == "不是墨斗社区的人，路过看到有人烧垃圾"
 
     thanked = intake.new_draft(NOW)
-    assert step(thanked, "河边有人在烧纸钱，谢谢！", exists=False).save
+    assert _step(thanked, "河边有人在烧纸钱，谢谢！", exists=False).save
     assert thanked["text"] == "河边有人在烧纸钱"
-    assert step(thanked, "感谢，在新华社区") == intake.TextStep()
+    assert _step(thanked, "感谢，在新华社区") == intake.TextStep()
     assert (thanked["grid_code"], thanked["address_text"]) == ("wx-by-xh", "新华社区")
     assert thanked["text"] == "河边有人在烧纸钱"
-    assert step(thanked, "是的谢谢") == intake.TextStep()  # a yes, run together with thanks
+    assert _step(thanked, "是的谢谢") == intake.TextStep()  # a yes, run together with thanks
     assert thanked["grid_confirmed"] and intake.next_question(thanked) == "category"
-    assert step(thanked, "好的谢谢，烟很大") == intake.TextStep()  # a yes, and more words
+    assert _step(thanked, "好的谢谢，烟很大") == intake.TextStep()  # a yes, and more words
     assert thanked["category_confirmed"] and thanked["category"] == "burning"
     assert thanked["text"] == "河边有人在烧纸钱\n烟很大"
-    assert step(thanked, "谢谢🙏").hint == "use_buttons"
-    assert step(thanked, "好的谢谢").hint == "use_buttons"
+    assert _step(thanked, "谢谢🙏").hint == "use_buttons"
+    assert _step(thanked, "好的谢谢").hint == "use_buttons"
     assert thanked["text"] == "河边有人在烧纸钱\n烟很大"
 
     maybe = intake.new_draft(NOW)
     intake.set_location(maybe, 31.4, 109.6, "gps", "wx-by-bm-01", False, None)
-    step(maybe, "河边有人在烧垃圾", exists=False)
+    _step(maybe, "河边有人在烧垃圾", exists=False)
     assert intake.next_question(maybe) == "category"
-    assert step(maybe, "嗯，也许是扬尘").save  # 也许: no addition, the yes is taken back
+    assert _step(maybe, "嗯，也许是扬尘").save  # 也许: no addition, the yes is taken back
     assert maybe["category"] == "dust" and not maybe["category_confirmed"]
 
 
 def test_what_a_denial_or_thanks_must_not_take_away() -> None:
     """Spots in a place, words beside thanks and a shared point stay as they were said."""
-    gazetteer = Gazetteer.from_grids([("wx-by-md", "墨斗社区", ["墨斗"]),
-                                      ("wx-by-xh", "新华社区", ["新华"]),
-                                      ("wx-by-bm", "白马社区", ["白马"])])
-
-    def read(words: str):
-        return analyze(words, gazetteer) if intake.meaningful_text(words) else None
-
-    def step(draft: dict, text: str, exists: bool = True) -> intake.TextStep:
-        return intake.take_text(draft, text, read(text), read, _contains, _related,
-                                exists=exists)
-
     def poster() -> dict:
         draft = intake.new_draft(NOW)
         intake.preset_grid(draft, "wx-by-bm")
@@ -492,83 +475,66 @@ def test_what_a_denial_or_thanks_must_not_take_away() -> None:
         return draft
 
     first = intake.new_draft(NOW)
-    assert step(first, "不是墨斗社区门口，是后门在烧垃圾", exists=False).save  # a spot
+    assert _step(first, "不是墨斗社区门口，是后门在烧垃圾", exists=False).save  # a spot
     assert first["text"] == "不是墨斗社区门口，是后门在烧垃圾"
     assert first["grid_code"] == "wx-by-md"
     for text in ("不是白马社区门口，是后门", "不在白马社区楼下，在后面的空地", "不是白马社区在烧"):
         spot = poster()
-        assert step(spot, text).save, text
+        assert _step(spot, text).save, text
         assert spot["grid_code"] == "wx-by-bm" and spot["grid_confirmed"], text
         assert spot["text"] == f"有人烧垃圾\n{text}", text
 
     pointed = intake.new_draft(NOW)
     intake.set_location(pointed, 31.4, 109.6, "gps", "wx-by-bm-01", False, None)
-    step(pointed, "有人烧垃圾", exists=False)
-    assert step(pointed, "不是白马社区").save  # the point decides: the words are kept
+    _step(pointed, "有人烧垃圾", exists=False)
+    assert _step(pointed, "不是白马社区").save  # the point decides: the words are kept
     assert pointed["grid_code"] == "wx-by-bm-01" and pointed["text"].endswith("不是白马社区")
 
-    def asked_about_moudou() -> dict:
-        draft = intake.new_draft(NOW)
-        intake.add_text(draft, "有人烧垃圾")
-        intake.take_guess(draft, read("墨斗社区那边有人烧垃圾"), _contains)
-        return draft
-
     for text in ("是的，謝謝", "好的謝謝", "对对对"):  # traditional script, said again
-        confirmed = asked_about_moudou()
-        assert step(confirmed, text) == intake.TextStep(), text
+        confirmed = _asked_about_moudou()
+        assert _step(confirmed, text) == intake.TextStep(), text
         assert confirmed["grid_confirmed"] and confirmed["text"] == "有人烧垃圾", text
-    angry = asked_about_moudou()
-    assert step(angry, "不是墨斗社区😡") == intake.TextStep()
+    angry = _asked_about_moudou()
+    assert _step(angry, "不是墨斗社区😡") == intake.TextStep()
     assert angry["grid_code"] is None
-    run_on = asked_about_moudou()
-    assert step(run_on, "不是墨斗是新华谢谢") == intake.TextStep()
+    run_on = _asked_about_moudou()
+    assert _step(run_on, "不是墨斗是新华谢谢") == intake.TextStep()
     assert (run_on["grid_code"], run_on["address_text"]) == ("wx-by-xh", "新华")
     assert run_on["text"] == "有人烧垃圾"
-    listed = asked_about_moudou()
-    assert step(listed, "不是墨斗、新华社区，是白马社区") == intake.TextStep()
+    listed = _asked_about_moudou()
+    assert _step(listed, "不是墨斗、新华社区，是白马社区") == intake.TextStep()
     assert listed["grid_code"] == "wx-by-bm" and listed["text"] == "有人烧垃圾"
 
     where = intake.new_draft(NOW)
     intake.add_text(where, "有人烧垃圾")
-    assert step(where, "好") == intake.TextStep(save=False)  # no question it answers
+    assert _step(where, "好") == intake.TextStep(save=False)  # no question it answers
     assert where["text"] == "有人烧垃圾"
 
 
 def test_a_denied_spot_a_place_after_it_and_a_bare_yes() -> None:
     """A spot denied with a place elsewhere after it moves the report there; a denied place
     is never proposed; a yes at the open category question points to its buttons."""
-    gazetteer = Gazetteer.from_grids([("wx-by-md", "墨斗社区", ["墨斗"]),
-                                      ("wx-by-xh", "新华社区", ["新华"]),
-                                      ("wx-by-bm", "白马社区", ["白马"])])
-
-    def read(words: str):
-        return analyze(words, gazetteer) if intake.meaningful_text(words) else None
-
-    def step(draft: dict, text: str, exists: bool = True) -> intake.TextStep:
-        return intake.take_text(draft, text, read(text), read, _contains, _related,
-                                exists=exists)
-
     spot = intake.new_draft(NOW)
     intake.preset_grid(spot, "wx-by-bm")
     intake.add_text(spot, "有人烧垃圾")
-    assert step(spot, "不是白马社区门口，是新华社区") == intake.TextStep()
+    assert _step(spot, "不是白马社区门口，是新华社区") == intake.TextStep()
     assert spot["grid_code"] == "wx-by-xh" and not spot["grid_confirmed"]
     assert spot["grid_before"]["grid_code"] == "wx-by-bm"  # only a spot was denied
     first = intake.new_draft(NOW)
-    assert step(first, "不在白马社区楼下，在新华社区", exists=False).save
+    assert _step(first, "不在白马社区楼下，在新华社区", exists=False).save
     assert first["grid_code"] == "wx-by-xh"
 
     denied = intake.new_draft(NOW)
-    assert step(denied, "不是墨斗社区在烧垃圾", exists=False).save
+    assert _step(denied, "不是墨斗社区在烧垃圾", exists=False).save
     assert denied["grid_code"] is None  # the denied place is not proposed
     assert denied["text"] == "不是墨斗社区在烧垃圾"
     asked = intake.new_draft(NOW)
     intake.add_text(asked, "有人烧垃圾")
-    intake.take_guess(asked, read("墨斗社区那边有人烧垃圾"), _contains)
-    assert step(asked, "不是墨斗社区在烧").save  # a no, and "在烧" noted
+    intake.take_guess(asked, _read("墨斗社区那边有人烧垃圾"), _contains)
+    assert _step(asked, "不是墨斗社区在烧").save  # a no, and "在烧" noted
     assert asked["grid_code"] is None
     described = intake.new_draft(NOW)
-    assert step(described, "不是墨斗社区，是新华社区(北门)在烧垃圾", exists=False).save
+    assert _step(described, "不是墨斗社区，是新华社区(北门)在烧垃圾", exists=False).save
     assert described["grid_code"] == "wx-by-xh"
     assert described["text"] == "是新华社区(北门)在烧垃圾"
 
@@ -576,7 +542,7 @@ def test_a_denied_spot_a_place_after_it_and_a_bare_yes() -> None:
     intake.preset_grid(kind, "wx-by-bm")
     intake.add_text(kind, "有股怪味")
     assert intake.next_question(kind) == "category" and not intake.confident_guess(kind)
-    assert step(kind, "是") == intake.TextStep(save=False, hint="pick_kind")
+    assert _step(kind, "是") == intake.TextStep(save=False, hint="pick_kind")
     assert kind["text"] == "有股怪味"
 
 
@@ -586,19 +552,12 @@ def test_real_tips_are_kept_as_typed_at_every_step() -> None:
     data = Path(__file__).parents[1] / "data" / "nlp"
     tips = [json.loads(line)["text"] for name in ("dev.jsonl", "heldout.jsonl")
             for line in (data / name).read_text(encoding="utf-8").splitlines() if line]
-    gazetteer = Gazetteer.from_grids([("wx-by-md", "墨斗社区", ["墨斗"]),
-                                      ("wx-by-xh", "新华社区", ["新华"]),
-                                      ("wx-by-bm", "白马社区", ["白马"])])
-
-    def read(words: str):
-        return analyze(words, gazetteer) if intake.meaningful_text(words) else None
-
     def at(step: str) -> dict:
         """A stored draft with a description, waiting at `step`."""
         draft = intake.new_draft(NOW)
         intake.add_text(draft, "有人烧垃圾")
         if step == "place_confirm":
-            intake.take_guess(draft, read("墨斗社区那边有人烧垃圾"), _contains)
+            intake.take_guess(draft, _read("墨斗社区那边有人烧垃圾"), _contains)
         elif step != "location":
             intake.preset_grid(draft, "wx-by-bm")
         if step == "summary":
@@ -610,5 +569,5 @@ def test_real_tips_are_kept_as_typed_at_every_step() -> None:
     for tip in tips:
         for step in ("location", "place_confirm", "category", "summary"):
             draft = at(step)
-            intake.take_text(draft, tip, read(tip), read, _contains, _related, exists=True)
+            intake.take_text(draft, tip, _read(tip), _read, _contains, _related, exists=True)
             assert draft["text"].endswith(tip), (step, tip)
