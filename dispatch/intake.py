@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from nlp.normalize import normalize
 
@@ -190,12 +190,7 @@ def place_words(text: str, places: Sequence[str], aliases: Sequence[str], is_tip
         return None
     if not all(any(place.startswith(alias) for alias in aliases) for place in places):
         return None
-    left = words
-    for place in sorted(places, key=len, reverse=True):
-        left = left.replace(place, " ")
-    for word in _PLACE_WORDS:
-        left = left.replace(word, " ")
-    if any(unicodedata.category(char)[0] in "LN" for char in left):
+    if meaningful_text(_without(words, places, _PLACE_WORDS)):
         return None  # punctuation, brackets and emoji may stay: "（新华社区）"
     # What goes on the card: without the hedges, leads and particles around the place
     # ("应该是在墨斗社区吧" is 墨斗社区).
@@ -203,6 +198,13 @@ def place_words(text: str, places: Sequence[str], aliases: Sequence[str], is_tip
     for lead in _PLACE_LEAD:
         if words.startswith(lead) and len(words) > len(lead):
             words = _trim_place(words[len(lead):])
+    return words
+
+
+def _without(words: str, places: Sequence[str], fillers: Sequence[str]) -> str:
+    """`words` with the `places` and then the `fillers` taken out (longest first)."""
+    for piece in (*sorted(places, key=len, reverse=True), *fillers):
+        words = words.replace(piece, " ")
     return words
 
 
@@ -262,7 +264,8 @@ def _repeats(token: str, words: frozenset[str]) -> bool:
 
 def _plain(text: str) -> str:
     """`text` in the matching form (nlp.normalize: width, script, case) when that keeps its
-    length, so what is found in one is where it is in the other; else only lower case."""
+    length, so what is found in one is where it is in the other; else only lower case
+    (which keeps it too, but for a few letters outside Chinese and English)."""
     plain = normalize(text)
     return plain if len(plain) == len(text) else text.lower()
 
@@ -277,11 +280,11 @@ def leading_answer(text: str) -> tuple[bool | None, str]:
         if char in _ANSWER_MARKS:
             rest = stripped[i:].lstrip(_ANSWER_PUNCTUATION)
             answer = _answer_with_thanks(stripped[:i])
-            if answer is None or not rest:
+            if answer is None:
                 break
             return answer[0], rest
     answer = _answer_with_thanks(stripped)
-    return (answer[0], answer[1]) if answer and answer[1] else (None, text)
+    return answer if answer and answer[1] else (None, text)
 
 
 def _answer_with_thanks(clause: str) -> tuple[bool, str] | None:
@@ -386,6 +389,8 @@ def without_thanks(text: str) -> str:
     Each clause taken off thanks ("太多了，谢谢" keeps 太多了), and a space parts clauses
     only beside Chinese ("Thanks to the wind …" is no thanks). A yes or no with thanks
     that opens a text is an answer (leading_answer)."""
+    if courtesy(text):
+        return text  # thanks only: nothing else is left
     stripped = text.strip(_ANSWER_PUNCTUATION)
     parts = _CLAUSES.split(stripped)  # clause, marks, clause, ...
     last = len(parts) - 1
@@ -402,7 +407,7 @@ def without_thanks(text: str) -> str:
     tail = _RUN_ON_THANKS.search(kept[-1]) or _ENGLISH_THANKS.search(kept[-1])
     if tail and meaningful_text(kept[-1][:tail.start()]) and yes_or_no(
             kept[-1][:tail.start()].split()[-1]) is None:  # "no thanks" is a no
-        kept[-1] = _keep_asking(kept[-1][:tail.start()], kept[-1][tail.start():])
+        kept[-1] = kept[-1][:tail.start()].rstrip(_ANSWER_PUNCTUATION)
     elif back <= last:  # "执法的人在哪？谢谢": the question stays one
         kept[-1] = _keep_asking(kept[-1], parts[back - 1])
     left = "".join(kept)
@@ -412,7 +417,8 @@ def without_thanks(text: str) -> str:
 
 
 def _keep_asking(words: str, cut: str) -> str:
-    """`words` before the thanks `cut` off, with the ? or ! they ended with."""
+    """`words` before the clauses of thanks, with the ? or ! they ended with (`cut`: the
+    marks between them)."""
     words = words.rstrip(_ANSWER_PUNCTUATION)
     mark = cut.lstrip(" ")[:1]
     return words + mark if mark in ("?", "？", "!", "！") else words
@@ -436,13 +442,20 @@ _CLAUSES = re.compile(f"([{re.escape(''.join(sorted(_ANSWER_MARKS)))}]+\\s*|"
                       f"(?<=[^\\x00-\\x7f])\\s+|\\s+(?=[^\\x00-\\x7f]))")
 
 
-def denied_first(text: str) -> tuple[str, str, bool] | None:
-    """"不是墨斗社区，是新华社区": a text that begins with a denial, split as (the denied
-    clause without its denial, the rest, "" when the denial is all there is: "不是墨斗社区",
-    whether the rest ran on without a break: "不是墨斗社区是新华社区"). The clause ends at
-    punctuation (an enumeration's 、 aside: "不是墨斗、新华社区"), a space, a bracket or an
-    emoji, or at a 是, 在 or 而. None without a denial. The caller checks that the clause
-    only names a place ("不是墨斗社区的人，路过看到…" says more)."""
+class Denial(NamedTuple):
+    """A text that begins with a denial ("不是墨斗社区，是新华社区"), split."""
+
+    clause: str  # what is denied, without the denial ("墨斗社区")
+    rest: str  # what follows ("是新华社区"); "" when the denial is all there is
+    run_on: bool  # the rest follows without a break ("不是墨斗社区是新华社区")
+
+
+def denied_first(text: str) -> Denial | None:
+    """`text` split at the end of the denial it begins with; None without a denial, or
+    when nothing is denied ("不是"). The clause ends at punctuation (an enumeration's 、
+    aside: "不是墨斗、新华社区"), a space, a bracket or an emoji, or at a 是, 在 or 而. The
+    caller checks that the clause only names a place ("不是墨斗社区的人，路过看到…" says
+    more)."""
     stripped = text.strip(_ANSWER_PUNCTUATION)
     plain = _plain(stripped)
     denial = next((d for d in _DENIALS if plain.startswith(d)), None)
@@ -455,41 +468,44 @@ def denied_first(text: str) -> tuple[str, str, bool] | None:
     run_on = end < len(stripped) and plain[end] in "是在而"
     rest = _lead_trim(stripped[end:])
     rest = rest[1:] if rest.startswith("而是") else rest  # "不是X而是Y": 是Y
-    return (clause, rest, run_on) if clause else None
+    return Denial(clause, rest, run_on) if clause else None
 
 
 def _lead_trim(text: str) -> str:
     """`text` without the punctuation, symbols (emoji) and spaces it begins with."""
-    start = next((i for i, c in enumerate(text) if unicodedata.category(c)[0] not in "PSZ"),
-                 len(text))
+    start = next((i for i, c in enumerate(text) if not _loose_end(c)), len(text))
     return text[start:].rstrip()
 
 
 _PAIRS = {"(": ")", "（": "）", "[": "]", "【": "】", "「": "」", "『": "』", "《": "》",
           "“": "”", "‘": "’", '"': '"', "'": "'", "<": ">"}
+_OPENERS, _CLOSERS = frozenset(_PAIRS), frozenset(_PAIRS.values())
 
 
 def _trim_place(words: str) -> str:
-    """A place as the card shows it: without punctuation, emoji and spaces around it, nor
-    brackets or quotes around the whole or left open ("（新华社区）", "“新华社区”吧"),
-    but with those that close inside it ("新华社区(北门)")."""
-    edge = _ANSWER_PUNCTUATION + "".join(_PAIRS) + "".join(_PAIRS.values())
+    """A place as the card shows it: without punctuation, symbols (emoji) and spaces at its
+    ends ("墨斗社区——"), nor brackets or quotes around the whole or left open ("（新华
+    社区）", "“新华社区”吧"), but with those that close inside it ("新华社区(北门)")."""
     while True:
         before = words
-        words = words.strip(_ANSWER_PUNCTUATION)
-        while words and unicodedata.category(words[0])[0] in "SZ":
+        while words and _loose_end(words[0]) and words[0] not in _OPENERS:
             words = words[1:]
-        while words and unicodedata.category(words[-1])[0] in "SZ":
+        while words and _loose_end(words[-1]) and words[-1] not in _CLOSERS:
             words = words[:-1]
         if len(words) > 1 and _PAIRS.get(words[0]) == words[-1]:
             words = words[1:-1]
-        if words and words[0] in _PAIRS and _PAIRS[words[0]] not in words[1:]:
+        if words and words[0] in _OPENERS and _PAIRS[words[0]] not in words[1:]:
             words = words[1:]
-        if words and words[-1] in edge and words[-1] not in _PAIRS and not any(
-                _PAIRS[o] == words[-1] for o in _PAIRS if o in words[:-1]):
+        if words and words[-1] in _CLOSERS and not any(
+                opener in words[:-1] for opener, closer in _PAIRS.items()
+                if closer == words[-1]):
             words = words[:-1]
         if words == before:
             return words
+
+
+def _loose_end(char: str) -> bool:
+    return unicodedata.category(char)[0] in "PSZ"
 
 
 def _clause_ends(char: str) -> bool:
@@ -626,7 +642,7 @@ class TextStep:
 
     kind: str = "asked"
     save: bool = True
-    hint: str | None = None  # "use_buttons" or "typed_command" (`word`)
+    hint: str | None = None  # "use_buttons", "pick_kind" or "typed_command" (`word`)
     word: str = ""
     truncated: bool = False  # the description did not fit whole
     point_decides: str | None = None  # a place named away from the shared point (its grid)
@@ -648,7 +664,7 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     other words, `contains`/`related` compare grid codes (dispatch.routing.Router);
     `exists`: the draft is stored already; `start`: the resident asked for a report."""
     asked = next_question(draft)
-    if not courtesy(text) and (trimmed := without_thanks(text)) != text:
+    if (trimmed := without_thanks(text)) != text:
         text, analysis = trimmed, read(trimmed)  # "感谢，在新华社区": the thanks go
     # "是" alone answers the yes/no question asked; "不对，是在新华社区" or "对，烟很大"
     # answers it and goes on: the words after the answer are taken on their own.
@@ -659,25 +675,28 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     # is elsewhere ("不是白马社区门口，是新华社区"); "不是墨斗社区门口，是后门" is a
     # description. With a shared point the point decides. A denied place is never proposed.
     split = denied_first(text) if lead is None and draft.get("latitude") is None else None
-    denied = read(split[0]) if split else None
+    denied = read(split.clause) if split else None
     if not (split and denied is not None and denied.grids
-            and place_only(split[0], denied) is not None):
+            and place_only(split.clause, denied) is not None):
         split = None
-    after = read(split[1]) if split and meaningful_text(split[1]) else None
+    after = read(split.rest) if split and meaningful_text(split.rest) else None
     where = None  # what a description proposes instead of its first place
+    dropped = False  # a denied grid was dropped: the draft is to be stored whatever follows
     if split:
-        names = _names_only(split[0], denied)
-        elsewhere = after is not None and bool(after.grids) and not any(
+        names = _names_only(split.clause, denied)
+        moved = after is not None and bool(after.grids) and not any(
             related(a, d) for a in after.grids for d in denied.grids)
         one = denied.grids[0] if len(set(denied.grids)) == 1 else None
         # A description proposes the place after the denial, or none if the place itself
         # was denied ("不是墨斗社区在烧"); a denied spot leaves its place ("不是墨斗社区门口，
         # 是后门在烧垃圾" is about 墨斗社区).
         where = after if names or (after is not None and after.grids) else None
+        # "不是白马社区在烧" away from the place asked is no denial: a place must follow.
+        placed = not split.run_on or (after is not None and bool(after.grids))
         if asked == "place_confirm" and one and contains(one, draft["grid_code"]) \
-                and (names or elsewhere):
-            lead, rest = False, without_thanks(split[1])  # a no, maybe with a new place
-        elif names and not (split[2] and not (after and after.grids)) or elsewhere:
+                and (names or moved):
+            lead, rest = False, without_thanks(split.rest)  # a no, maybe with a new place
+        elif (names and placed) or moved:
             dropped = names and exists and drop_denied(draft, denied.grids, contains)
             if after is None:
                 if dropped:
@@ -685,8 +704,9 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
                 if not exists:
                     return TextStep() if start else _SMALL_TALK
                 return TextStep(save=False)  # "不是新华社区" alone: no place, asked again
-            text = without_thanks(split[1])  # the rest says what and where
-            analysis = where = read(text)
+            asked = next_question(draft)
+            text = without_thanks(split.rest)  # the rest says what and where
+            analysis = where = after if text == split.rest else read(text)
     said = analysis if lead is None else read(rest) if meaningful_text(rest) else None
     words = text if lead is None else rest
     answer = yes_or_no(text) if lead is None else lead
@@ -702,18 +722,18 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
                      or courtesy(rest)):  # "是", "不，不是", "好的，谢谢", "不是墨斗社区，😡"
         return TextStep(hint="use_buttons" if asked == "summary" else None)
     if exists and courtesy(words):  # thanks: never a description
-        if not has_content(draft):
+        if not has_content(draft) and not dropped:
             return _BEGIN  # nothing told yet: say what to send
-        return TextStep(save=False, hint="use_buttons" if asked == "summary" else None)
+        return TextStep(save=dropped, hint="use_buttons" if asked == "summary" else None)
     if exists and control_word(words):  # "提交" typed, not pressed
         if asked == "summary":
-            return TextStep(save=answered, hint="use_buttons")
-        return TextStep(save=answered, hint="typed_command", word=words.strip())
+            return TextStep(save=answered or dropped, hint="use_buttons")
+        return TextStep(save=answered or dropped, hint="typed_command", word=words.strip())
     if said is None:
         return _EMOJI
     if exists and lead is None and answer is not None:
         # "好" with no question it answers: asked again (the kind takes a button)
-        return TextStep(save=False, hint="pick_kind" if asked == "category" else None)
+        return TextStep(save=dropped, hint="pick_kind" if asked == "category" else None)
     if lead is not None and not answered:
         words = text  # no question it answers: the 不对 is part of what was said
     if not exists and not (start or said.is_tip or said.grids):
@@ -743,22 +763,16 @@ _DENIAL_FILLERS = sorted("在 是 就是 的 那个 这个 那边 这边 那里 
 
 def _names_only(clause: str, analysis: Any) -> bool:
     """The clause names places and nothing more: no spot in them (门口, 东边, 楼下)."""
-    if place_only(clause, analysis) is None:
-        return False
-    left = normalize(clause)
-    for place in sorted(analysis.places, key=len, reverse=True):
-        left = left.replace(place, " ")
-    for word in _DENIAL_FILLERS:
-        left = left.replace(word, " ")
-    return not any(unicodedata.category(char)[0] in "LN" for char in left)
+    return place_only(clause, analysis) is not None and not meaningful_text(
+        _without(normalize(clause), analysis.places, _DENIAL_FILLERS))
 
 
 def drop_denied(draft: dict[str, Any], grids: Sequence[str],
                 contains: Callable[[str, str], bool]) -> bool:
     """The resident said the report is not in `grids` (the grids one place names): a grid
-    confirmed without a point (a poster's, a place named earlier) that they cover is
-    dropped, to be asked again, and so is one kept aside to go back to. True when either
-    was."""
+    confirmed without a point that they cover (a poster's, or a place named and confirmed
+    earlier) is dropped, to be asked again, and so is one kept aside to go back to. True
+    when either was."""
     if draft.get("latitude") is not None:
         return False  # the point decides
     dropped = False

@@ -166,7 +166,7 @@ async def _edit(session, tn: Turn, draft, data, argument: str):
     if argument == "cat":
         data["category_confirmed"] = False
     elif argument == "loc":
-        if not intake.has_location(data) and data.get("grid_code") is None:
+        if data.get("latitude") is None and data.get("grid_code") is None:
             return _awaiting_location  # pressed again: the request is out already
         data.update(latitude=None, longitude=None, grid_code=None, grid_confirmed=False,
                     location_source=None, address_text=None, outside=False)

@@ -571,3 +571,19 @@ def test_real_tips_are_kept_as_typed_at_every_step() -> None:
             draft = at(step)
             intake.take_text(draft, tip, _read(tip), _read, _contains, _related, exists=True)
             assert draft["text"].endswith(tip), (step, tip)
+
+
+def test_a_dropped_poster_grid_is_stored_whatever_follows() -> None:
+    """Once a denied poster's grid is dropped, the step stores the draft even when the
+    words after the denial are an answer, thanks or a typed button, and the hint is the
+    one of the question now asked (the location)."""
+    for text, hint in (("不是白马社区，好的", None), ("不是白马社区，提交", "typed_command"),
+                       ("不是白马社区，谢谢", None)):
+        draft = intake.new_draft(NOW)
+        intake.preset_grid(draft, "wx-by-bm")
+        intake.add_text(draft, "有股怪味")
+        assert intake.next_question(draft) == "category"
+        step = _step(draft, text)
+        assert step.save and step.hint == hint, text
+        assert draft["grid_code"] is None and intake.next_question(draft) == "location"
+    assert intake.without_thanks("非常感谢") == "非常感谢"  # thanks only: nothing to take off
