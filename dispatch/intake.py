@@ -249,10 +249,11 @@ def yes_or_no(text: str) -> bool | None:
 
 
 def _feeling(token: str) -> bool:
-    """An emoji that answers nothing (🙏, 😊), unlike 👍 and 👎."""
-    return len(token) == 1 and unicodedata.category(token) == "So" \
-        and token not in _YES and token not in _NO
+    """A friendly emoji that answers nothing by itself (🙏, 😊), beside a yes or a no."""
+    return token in _FEELINGS
 
+
+_FEELINGS = frozenset("🙏😊🙂😀😁😃😄☺🤝💪❤👏🌹🌸✨😉🥰😍")
 
 _ANSWER_TOKENS = re.compile(r"[a-z0-9]+|[^\x00-\x7f\W]+|[^\w\s]")
 
@@ -351,6 +352,8 @@ _THANKS_WITH = frozenset({
     "的", "帮忙", "帮助", "收到", "知道了", "明白", "you", "u", "so", "very", "much", "a", "lot",
     "many", "again", "guys", "all", "for", "your", "help"})
 _THANKS_PIECES = sorted(_THANKS | _THANKS_WITH, key=len, reverse=True)
+_ACKNOWLEDGED = frozenset({"收到", "收到了", "知道了", "明白", "明白了", "了解", "了解了", "ok", "okay",
+                           "好的", "好", "嗯", "嗯嗯"})
 _COMPLAINT = re.compile(r"(太|好|很|真是?|非常|特别|十分)(麻烦|辛苦)")
 _ADDRESSED = ("你", "您", "大家", "各位", "领导", "师傅")
 
@@ -360,26 +363,38 @@ def _complains(text: str) -> bool:
 
 
 def courtesy(text: str) -> bool:
-    """The text only thanks ("谢谢", "谢谢🙏", "Thank you so much!")."""
+    """The text only thanks ("谢谢", "谢谢🙏", "Thank you so much!", "收到，谢谢"): each of
+    its clauses thanks, or only acknowledges (收到, 明白); "太多了，谢谢" says more."""
+    clauses = [c for c in _CLAUSES.split(text.strip(_ANSWER_PUNCTUATION))[::2] if c.strip()]
+    verdicts = [_thanks_clause(clause) for clause in clauses]
+    return bool(verdicts) and None not in verdicts and any(verdicts)
+
+
+def _thanks_clause(clause: str) -> bool | None:
+    """True when the clause thanks, False when it only acknowledges, None otherwise."""
     kept = "".join(char if unicodedata.category(char)[0] in "LN" else " "
-                   for char in normalize(text))
-    if _complains(kept):
+                   for char in normalize(clause))
+    if not kept.strip():
+        return False  # an emoji beside the thanks
+    if kept.strip() in _ACKNOWLEDGED:
         return False
+    if _complains(kept):
+        return None
     thanked = False
     for run in re.findall(r"[a-z0-9]+|[^a-z0-9\s]+", kept):
         if run.isascii():  # a Latin word counts whole
             if run not in _THANKS_WITH and run not in _THANKS:
-                return False
+                return None
             thanked = thanked or run in _THANKS
             continue
         i = 0
         while i < len(run):
             piece = next((p for p in _THANKS_PIECES if run.startswith(p, i)), None)
             if piece is None:
-                return False
+                return None
             thanked = thanked or piece in _THANKS
             i += len(piece)
-    return thanked
+    return True if thanked else None
 
 
 def without_thanks(text: str) -> str:
@@ -399,8 +414,9 @@ def without_thanks(text: str) -> str:
     while front + 2 <= min(last, 8) and courtesy(parts[front]):
         front += 2
     back = last + 2
-    while back - 2 > max(front, last - 8) and _thanks_at_end(parts[back - 2]) \
-            and yes_or_no(parts[back - 4]) is None:  # "…，no thanks" is no "no"
+    while back - 2 > max(front, last - 8) and yes_or_no(parts[back - 4]) is not False \
+            and (_thanks_at_end(parts[back - 2])  # "…，no thanks" keeps its no
+                 or (back <= last and yes_or_no(parts[back - 2]))):  # "…，好的，谢谢"
         back -= 2
     kept = parts[front:back - 1]
     # Thanks run on at the end of the last clause: "烟很大谢谢", "… trash thank you".
@@ -432,10 +448,13 @@ def _thanks_at_end(words: str) -> bool:
     return answer is not None and answer[0] and bool(answer[1])
 
 
-_ENGLISH_THANKS = re.compile(r"(?i)(?<=[a-z0-9]) +(thanks|thank you|thank u|thx|ty|cheers)"
+_ENGLISH_THANKS = re.compile(r"(?i)(?<!\bsaid)(?<!\bsay)(?<!\bno)(?<!\bto)(?<!\bnot)"
+                             r"(?<=[a-z0-9]) +(thanks|thank you|thx)"
                              r"( (so|very) much| a lot)?[\s!.~]*$")
-_RUN_ON_THANKS = re.compile(r"(?<=[\u4e00-\u9fff])(先|再次|非常|十分|太|真是|万分)?"
-                            r"(谢谢|多谢|感谢|谢啦|谢了)"
+# Run on at the end of Chinese: 谢谢, 多谢, 谢啦, or a strong 感谢 (非常感谢); not 谢了 (花都谢了)
+# nor a plain 感谢 (表示感谢).
+_RUN_ON_THANKS = re.compile(r"(?<=[\u4e00-\u9fff])((先|再次|非常|十分|太|真是|万分)?(谢谢|多谢|谢啦)"
+                            r"|(非常|十分|万分|太)感谢)"
                             r"(你们|您们|你|您|大家|各位|啦|了|啊|呀|哈|哦)*[\s\W]*$")
 # Clauses part at punctuation, and at spaces beside a character that is not Latin.
 _CLAUSES = re.compile(f"([{re.escape(''.join(sorted(_ANSWER_MARKS)))}]+\\s*|"
@@ -676,26 +695,30 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     # description. With a shared point the point decides. A denied place is never proposed.
     split = denied_first(text) if lead is None and draft.get("latitude") is None else None
     denied = read(split.clause) if split else None
-    if not (split and denied is not None and denied.grids
-            and place_only(split.clause, denied) is not None):
+    if not (split and denied is not None and denied.grids):
         split = None
     after = read(split.rest) if split and meaningful_text(split.rest) else None
-    where = None  # what a description proposes instead of its first place
+    # A description that begins with a denial proposes the place after it, if any: "不是在
+    # 墨斗社区烧的，是在新华社区烧的" is about 新华社区.
+    where = after if after is not None and after.grids else None
     dropped = False  # a denied grid was dropped: the draft is to be stored whatever follows
-    if split:
+    if split and place_only(split.clause, denied) is not None:
         names = _names_only(split.clause, denied)
         moved = after is not None and bool(after.grids) and not any(
             related(a, d) for a in after.grids for d in denied.grids)
         one = denied.grids[0] if len(set(denied.grids)) == 1 else None
-        # A description proposes the place after the denial, or none if the place itself
-        # was denied ("不是墨斗社区在烧"); a denied spot leaves its place ("不是墨斗社区门口，
-        # 是后门在烧垃圾" is about 墨斗社区).
-        where = after if names or (after is not None and after.grids) else None
+        if names:
+            where = after  # the place itself denied: never proposed ("不是墨斗社区在烧")
         # "不是白马社区在烧" away from the place asked is no denial: a place must follow.
         placed = not split.run_on or (after is not None and bool(after.grids))
+        # What follows the denial counts on its own when it is a place, an answer, thanks
+        # or a typed button; a description is all that was said ("不是墨斗社区在烧垃圾" is
+        # a no and that description, not "在烧垃圾").
+        rest_only = after is None or place_only(split.rest, after) is not None \
+            or not describes(split.rest) or courtesy(split.rest)
         if asked == "place_confirm" and one and contains(one, draft["grid_code"]) \
                 and (names or moved):
-            lead, rest = False, without_thanks(split.rest)  # a no, maybe with a new place
+            lead, rest = False, without_thanks(split.rest if rest_only else text)  # a no
         elif (names and placed) or moved:
             dropped = names and exists and drop_denied(draft, denied.grids, contains)
             if after is None:
@@ -705,8 +728,9 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
                     return TextStep() if start else _SMALL_TALK
                 return TextStep(save=False)  # "不是新华社区" alone: no place, asked again
             asked = next_question(draft)
-            text = without_thanks(split.rest)  # the rest says what and where
-            analysis = where = after if text == split.rest else read(text)
+            if rest_only:  # "不是新华社区，是墨斗社区": the place that follows
+                text = without_thanks(split.rest)
+                analysis = after if text == split.rest else read(text)
     said = analysis if lead is None else read(rest) if meaningful_text(rest) else None
     words = text if lead is None else rest
     answer = yes_or_no(text) if lead is None else lead
@@ -751,7 +775,7 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     elsewhere = point is not None and bool(said.grids) and (draft.get("outside") or not any(
         related(point, code) for code in said.grids))
     cut = add_text(draft, words, max_chars)
-    take_guess(draft, said, contains, where if lead is None else None)
+    take_guess(draft, said, contains, where)
     return TextStep(truncated=cut, point_decides=point if elsewhere else None,
                     noted=next_question(draft) == "location")
 

@@ -72,6 +72,7 @@ def test_typed_answers_to_a_yes_no_question() -> None:
     for text in ("不是", "不对", "No!", "nope", "👎", "不對", "不不"):
         assert intake.yes_or_no(text) is False, text
     for text in ("是白马社区后面", "有人烧垃圾", "", "yes there is smoke", "好的不是", "，", "🙏",
+                 "好的❌", "是🤔",
                  "好大的烟", "可以看到火光", "行人很多"):
         assert intake.yes_or_no(text) is None, text
 
@@ -93,7 +94,7 @@ def test_thanks_and_a_denied_place() -> None:
                  "Thank you so much", "thanks a lot", "收到，谢谢"):
         assert intake.courtesy(text), text
     for text in ("谢谢你们快来，有人在烧垃圾", "不谢", "", "🙏", "太麻烦了", "好麻烦", "好辛苦",
-                 "太辛苦了", "tyre", "thanks for nothing",
+                 "太辛苦了", "tyre", "thanks for nothing", "太多了，谢谢", "很多，谢谢",
                  "好的谢谢", "no thanks"):  # a yes or no with thanks: see leading_answer
         assert not intake.courtesy(text), text
     # Thanks that open or close a text are no part of it, as long as something is left.
@@ -115,6 +116,11 @@ def test_thanks_and_a_denied_place() -> None:
     assert intake.without_thanks("河边有人烧垃圾，先谢谢了") == "河边有人烧垃圾"
     assert intake.without_thanks("河边有人烧垃圾，烟很大谢谢") == "河边有人烧垃圾，烟很大"
     assert intake.without_thanks("执法的人在哪？，谢谢") == "执法的人在哪？"  # still a question
+    assert intake.without_thanks("smoke everywhere, ok, thanks") == "smoke everywhere"
+    assert intake.without_thanks("是墨斗社区，对的，谢谢") == "是墨斗社区"  # a yes goes too
+    for text in ("I heard loud bangs and cheers", "Tell the guard I said thank you",
+                 "烟太大了，花都谢了", "院子里的花都凋谢了", "我们表示感谢", "收到，谢谢"):
+        assert intake.without_thanks(text) == text, text
     assert intake.without_thanks("是墨斗社区，好的谢谢") == "是墨斗社区"
     for text in ("谢谢", "谢谢，🙂", "谢谢你们快来，有人在烧垃圾", "河边有人烧纸。",
                  "烧了一晚上了，好辛苦", "好的谢谢，烟很大", "烧垃圾，no thanks",
@@ -437,7 +443,8 @@ def test_denied_places_and_thanks_around_words() -> None:
     described = intake.new_draft(NOW)
     intake.preset_grid(described, "wx-by-bm")
     assert _step(described, "不是白马社区，河边有人烧垃圾").save
-    assert described["grid_code"] is None and described["text"] == "河边有人烧垃圾"
+    assert described["grid_code"] is None  # the words stay as said
+    assert described["text"] == "不是白马社区，河边有人烧垃圾"
     # Still a description: the denied clause says more than a place.
     person = intake.new_draft(NOW)
     assert _step(person, "不是墨斗社区的人，路过看到有人烧垃圾").save
@@ -536,7 +543,7 @@ def test_a_denied_spot_a_place_after_it_and_a_bare_yes() -> None:
     described = intake.new_draft(NOW)
     assert _step(described, "不是墨斗社区，是新华社区(北门)在烧垃圾", exists=False).save
     assert described["grid_code"] == "wx-by-xh"
-    assert described["text"] == "是新华社区(北门)在烧垃圾"
+    assert described["text"] == "不是墨斗社区，是新华社区(北门)在烧垃圾"
 
     kind = intake.new_draft(NOW)
     intake.preset_grid(kind, "wx-by-bm")
@@ -587,3 +594,19 @@ def test_a_dropped_poster_grid_is_stored_whatever_follows() -> None:
         assert step.save and step.hint == hint, text
         assert draft["grid_code"] is None and intake.next_question(draft) == "location"
     assert intake.without_thanks("非常感谢") == "非常感谢"  # thanks only: nothing to take off
+
+
+def test_what_follows_a_denial_and_where_it_points() -> None:
+    """A denial's rest counts on its own only when it is a place or no description; a
+    description beginning with a denial proposes the place after it."""
+    verb = intake.new_draft(NOW)
+    assert _step(verb, "不是在墨斗社区烧的，是在新华社区烧的", exists=False).save
+    assert verb["grid_code"] == "wx-by-xh"
+    assert verb["text"] == "不是在墨斗社区烧的，是在新华社区烧的"
+    asked = _asked_about_moudou()
+    assert _step(asked, "不是墨斗社区在烧垃圾").save  # a no, and all of it described
+    assert asked["grid_code"] is None
+    assert asked["text"] == "有人烧垃圾\n不是墨斗社区在烧垃圾"
+    thanked = _asked_about_moudou()
+    assert _step(thanked, "是墨斗社区，对的，谢谢") == intake.TextStep()  # named again
+    assert thanked["grid_confirmed"] and thanked["text"] == "有人烧垃圾"
