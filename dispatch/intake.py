@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from nlp.normalize import normalize
@@ -249,11 +250,12 @@ def yes_or_no(text: str) -> bool | None:
 
 
 def _feeling(token: str) -> bool:
-    """A friendly emoji that answers nothing by itself (🙏, 😊), beside a yes or a no."""
-    return token in _FEELINGS
+    """An emoji beside a yes or a no (🙏, 😊, ✅), unless it says no or doubt (❌, 🤔)."""
+    return len(token) == 1 and unicodedata.category(token) == "So" \
+        and token not in _DOUBTS
 
 
-_FEELINGS = frozenset("🙏😊🙂😀😁😃😄☺🤝💪❤👏🌹🌸✨😉🥰😍")
+_DOUBTS = frozenset("❌✖❎🚫⛔🙅🤔😡😠🤬😤💢👎🤨😒🙄")
 
 _ANSWER_TOKENS = re.compile(r"[a-z0-9]+|[^\x00-\x7f\W]+|[^\w\s]")
 
@@ -352,8 +354,8 @@ _THANKS_WITH = frozenset({
     "的", "帮忙", "帮助", "收到", "知道了", "明白", "you", "u", "so", "very", "much", "a", "lot",
     "many", "again", "guys", "all", "for", "your", "help"})
 _THANKS_PIECES = sorted(_THANKS | _THANKS_WITH, key=len, reverse=True)
-_ACKNOWLEDGED = frozenset({"收到", "收到了", "知道了", "明白", "明白了", "了解", "了解了", "ok", "okay",
-                           "好的", "好", "嗯", "嗯嗯"})
+_ACKNOWLEDGED = frozenset({"收到", "收到了", "知道了", "明白", "明白了", "了解", "了解了", "noted",
+                           "got it"})  # a yes (好的, ok) answers: see leading_answer
 _COMPLAINT = re.compile(r"(太|好|很|真是?|非常|特别|十分)(麻烦|辛苦)")
 _ADDRESSED = ("你", "您", "大家", "各位", "领导", "师傅")
 
@@ -365,9 +367,19 @@ def _complains(text: str) -> bool:
 def courtesy(text: str) -> bool:
     """The text only thanks ("谢谢", "谢谢🙏", "Thank you so much!", "收到，谢谢"): each of
     its clauses thanks, or only acknowledges (收到, 明白); "太多了，谢谢" says more."""
-    clauses = [c for c in _CLAUSES.split(text.strip(_ANSWER_PUNCTUATION))[::2] if c.strip()]
-    verdicts = [_thanks_clause(clause) for clause in clauses]
+    verdicts = _politeness(text)
     return bool(verdicts) and None not in verdicts and any(verdicts)
+
+
+def polite(text: str) -> bool:
+    """The text only thanks or acknowledges ("收到", "明白了，谢谢"): nothing to describe."""
+    verdicts = _politeness(text)
+    return meaningful_text(text) and None not in verdicts  # "😡🔥🔥" is no politeness
+
+
+def _politeness(text: str) -> list[bool | None]:
+    clauses = [c for c in _CLAUSES.split(text.strip(_ANSWER_PUNCTUATION))[::2] if c.strip()]
+    return [_thanks_clause(clause) for clause in clauses]
 
 
 def _thanks_clause(clause: str) -> bool | None:
@@ -404,14 +416,14 @@ def without_thanks(text: str) -> str:
     Each clause taken off thanks ("太多了，谢谢" keeps 太多了), and a space parts clauses
     only beside Chinese ("Thanks to the wind …" is no thanks). A yes or no with thanks
     that opens a text is an answer (leading_answer)."""
-    if courtesy(text):
+    if polite(text):
         return text  # thanks only: nothing else is left
     stripped = text.strip(_ANSWER_PUNCTUATION)
     parts = _CLAUSES.split(stripped)  # clause, marks, clause, ...
     last = len(parts) - 1
     # Clauses begin at even indexes; at most four come off at either end.
     front = 0
-    while front + 2 <= min(last, 8) and courtesy(parts[front]):
+    while front + 2 <= min(last, 8) and polite(parts[front]):  # "收到，不是墨斗社区"
         front += 2
     back = last + 2
     while back - 2 > max(front, last - 8) and yes_or_no(parts[back - 4]) is not False \
@@ -441,15 +453,15 @@ def _keep_asking(words: str, cut: str) -> str:
 
 
 def _thanks_at_end(words: str) -> bool:
-    """A clause of thanks, maybe after a yes ("…，好的谢谢")."""
-    if courtesy(words):
+    """A clause of thanks or acknowledgement, maybe after a yes ("…，好的谢谢")."""
+    if polite(words):
         return True
     answer = _answer_with_thanks(words)
     return answer is not None and answer[0] and bool(answer[1])
 
 
 _ENGLISH_THANKS = re.compile(r"(?i)(?<!\bsaid)(?<!\bsay)(?<!\bno)(?<!\bto)(?<!\bnot)"
-                             r"(?<=[a-z0-9]) +(thanks|thank you|thx)"
+                             r"(?<=[a-z0-9]) +(thanks|thank you|thank u|thx)"
                              r"( (so|very) much| a lot)?[\s!.~]*$")
 # Run on at the end of Chinese: 谢谢, 多谢, 谢啦, or a strong 感谢 (非常感谢); not 谢了 (花都谢了)
 # nor a plain 感谢 (表示感谢).
@@ -690,6 +702,8 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     lead, rest = leading_answer(text)
     if lead is not None and not meaningful_text(rest):
         lead, rest = None, text
+    if lead and asked == "place_confirm" and _denies(rest, draft["grid_code"], read, contains):
+        lead, rest, text = None, rest, rest  # "好的，不是墨斗社区": the denial answers
     # "不是墨斗社区，是新华社区": a denial of a place, or of a spot in it when the place
     # is elsewhere ("不是白马社区门口，是新华社区"); "不是墨斗社区门口，是后门" is a
     # description. With a shared point the point decides. A denied place is never proposed.
@@ -697,10 +711,14 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     denied = read(split.clause) if split else None
     if not (split and denied is not None and denied.grids):
         split = None
-    after = read(split.rest) if split and meaningful_text(split.rest) else None
-    # A description that begins with a denial proposes the place after it, if any: "不是在
-    # 墨斗社区烧的，是在新华社区烧的" is about 新华社区.
-    where = after if after is not None and after.grids else None
+    tail = without_thanks(split.rest) if split else ""  # "…，谢谢你们，是新华社区"
+    after = read(tail) if split and meaningful_text(tail) else None
+    # A description that begins with a denial proposes the place after it, if any ("不是在
+    # 墨斗社区烧的，是在新华社区烧的" is about 新华社区), past more denials ("不是墨斗社区，
+    # 也不是新华社区": none); its kind is read there too ("不是墨斗社区在烧垃圾").
+    pointed = _past_denials(tail, read) if split else _NOWHERE
+    where = pointed if pointed.grids else None
+    kind = after if after is not None and after.is_tip else None
     dropped = False  # a denied grid was dropped: the draft is to be stored whatever follows
     if split and place_only(split.clause, denied) is not None:
         names = _names_only(split.clause, denied)
@@ -708,17 +726,17 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
             related(a, d) for a in after.grids for d in denied.grids)
         one = denied.grids[0] if len(set(denied.grids)) == 1 else None
         if names:
-            where = after  # the place itself denied: never proposed ("不是墨斗社区在烧")
+            where = pointed  # the place itself denied: never proposed ("不是墨斗社区在烧")
         # "不是白马社区在烧" away from the place asked is no denial: a place must follow.
         placed = not split.run_on or (after is not None and bool(after.grids))
         # What follows the denial counts on its own when it is a place, an answer, thanks
         # or a typed button; a description is all that was said ("不是墨斗社区在烧垃圾" is
         # a no and that description, not "在烧垃圾").
-        rest_only = after is None or place_only(split.rest, after) is not None \
-            or not describes(split.rest) or courtesy(split.rest)
+        rest_only = after is None or place_only(tail, after) is not None \
+            or not describes(tail) or polite(tail)
         if asked == "place_confirm" and one and contains(one, draft["grid_code"]) \
                 and (names or moved):
-            lead, rest = False, without_thanks(split.rest if rest_only else text)  # a no
+            lead, rest = False, tail if rest_only else text  # a no
         elif (names and placed) or moved:
             dropped = names and exists and drop_denied(draft, denied.grids, contains)
             if after is None:
@@ -729,8 +747,7 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
                 return TextStep(save=False)  # "不是新华社区" alone: no place, asked again
             asked = next_question(draft)
             if rest_only:  # "不是新华社区，是墨斗社区": the place that follows
-                text = without_thanks(split.rest)
-                analysis = after if text == split.rest else read(text)
+                text, analysis = tail, after
     said = analysis if lead is None else read(rest) if meaningful_text(rest) else None
     words = text if lead is None else rest
     answer = yes_or_no(text) if lead is None else lead
@@ -743,9 +760,9 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
             answer = None  # "不对，是在新华社区": the no is about the place
     answered = exists and answer is not None and take_answer(draft, answer)
     if answered and (lead is None or said is None or yes_or_no(rest) is not None
-                     or courtesy(rest)):  # "是", "不，不是", "好的，谢谢", "不是墨斗社区，😡"
+                     or polite(rest)):  # "是", "不，不是", "好的，谢谢", "不是墨斗社区，😡"
         return TextStep(hint="use_buttons" if asked == "summary" else None)
-    if exists and courtesy(words):  # thanks: never a description
+    if exists and polite(words):  # thanks, "收到": never a description
         if not has_content(draft) and not dropped:
             return _BEGIN  # nothing told yet: say what to send
         return TextStep(save=dropped, hint="use_buttons" if asked == "summary" else None)
@@ -775,7 +792,7 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     elsewhere = point is not None and bool(said.grids) and (draft.get("outside") or not any(
         related(point, code) for code in said.grids))
     cut = add_text(draft, words, max_chars)
-    take_guess(draft, said, contains, where)
+    take_guess(draft, said, contains, where, kind if lead is None else None, read)
     return TextStep(truncated=cut, point_decides=point if elsewhere else None,
                     noted=next_question(draft) == "location")
 
@@ -816,14 +833,47 @@ def drop_denied(draft: dict[str, Any], grids: Sequence[str],
 
 def take_guess(draft: dict[str, Any], analysis: Any,
                contains: Callable[[str, str], bool] | None = None,
-               where: Any = None) -> None:
-    """A description's category guess, and the place it names to be asked about (the
-    first one, or `where`'s: the words after a denial, when the text begins with one)."""
-    apply_guess(draft, analysis.category, analysis.subcategory, analysis.confidence)
+               where: Any = None, kind: Any = None,
+               read: Callable[[str], Any] | None = None) -> None:
+    """A description's category guess (`kind`'s when given: the words after a denial),
+    and the place it names to be asked about: the first one, or `where`'s (the words after
+    a denial, when the text begins with one; _NOWHERE: none). With `read`, the grid
+    proposed is the one of that first place (a text's grids come longest alias first)."""
+    guess = kind or analysis
+    apply_guess(draft, guess.category, guess.subcategory, guess.confidence)
     named = analysis if where is None else where
-    if named.grids:
-        propose_place(draft, named.places[0] if named.places else None, named.grids[0],
-                      contains)
+    if not named.grids:
+        return
+    place, grid = (named.places[0] if named.places else None), named.grids[0]
+    if read is not None and place is not None:
+        first = read(place)
+        if first is not None and first.grids:
+            grid = first.grids[0]
+    propose_place(draft, place, grid, contains)
+
+
+_NOWHERE = SimpleNamespace(grids=(), places=())  # take_guess's `where`: propose nothing
+
+
+def _denies(words: str, grid_code: str, read: Callable[[str], Any],
+            contains: Callable[[str, str], bool]) -> bool:
+    """`words` begin by denying the place of `grid_code`, and only it ("不是墨斗社区…")."""
+    split = denied_first(words)
+    named = read(split.clause) if split else None
+    return bool(named is not None and named.grids and len(set(named.grids)) == 1
+                and contains(named.grids[0], grid_code) and _names_only(split.clause, named))
+
+
+def _past_denials(words: str, read: Callable[[str], Any]) -> Any:
+    """What `words` (the rest after a denial) point to, past any further denials ("也不是
+    新华社区，是白马社区" points to 白马社区): their analysis, or _NOWHERE."""
+    for _ in range(5):
+        split = denied_first(words.removeprefix("也").removeprefix("又"))
+        if split is None:
+            break
+        words = split.rest
+    named = read(words) if meaningful_text(words) else None
+    return named if named is not None and named.grids else _NOWHERE
 
 
 def place_only(words: str, analysis: Any) -> str | None:

@@ -67,7 +67,8 @@ def test_each_draft_binds_its_buttons_with_its_own_key() -> None:
 
 def test_typed_answers_to_a_yes_no_question() -> None:
     for text in ("是", "是的。", " 对！", "嗯", "确认", "Yes", "ok", "👍", "對", "ｏｋ", "对对对",
-                 "好的好的", "ok ok", "OK👌", "可以", "👍🏻", "👍️", "好的🙏", "對…"):
+                 "好的好的", "ok ok", "OK👌", "可以", "👍🏻", "👍️", "好的🙏", "對…", "好的✅",
+                 "是的✔️", "好的🫡"):
         assert intake.yes_or_no(text) is True, text
     for text in ("不是", "不对", "No!", "nope", "👎", "不對", "不不"):
         assert intake.yes_or_no(text) is False, text
@@ -610,3 +611,41 @@ def test_what_follows_a_denial_and_where_it_points() -> None:
     thanked = _asked_about_moudou()
     assert _step(thanked, "是墨斗社区，对的，谢谢") == intake.TextStep()  # named again
     assert thanked["grid_confirmed"] and thanked["text"] == "有人烧垃圾"
+
+
+def test_answers_thanks_and_denials_in_any_order() -> None:
+    """Thanks before a yes, acknowledgements, a yes before a denial, denials in a row."""
+    for text in ("谢谢，好的", "thanks, ok", "辛苦了，好的", "多谢，好的👍"):
+        asked = _asked_about_moudou()
+        assert _step(asked, text) == intake.TextStep(), text
+        assert asked["grid_confirmed"] and asked["text"] == "有人烧垃圾", text
+    for text in ("不是墨斗社区，谢谢你们，是新华社区", "收到，不是墨斗社区，是新华社区"):
+        moved = _asked_about_moudou()
+        assert _step(moved, text) == intake.TextStep(), text
+        assert moved["grid_code"] == "wx-by-xh" and moved["text"] == "有人烧垃圾", text
+    for text in ("不是墨斗社区，收到", "好的，不是墨斗社区"):
+        denied = _asked_about_moudou()
+        assert _step(denied, text) == intake.TextStep(), text  # a no, nothing described
+        assert denied["grid_code"] is None and denied["text"] == "有人烧垃圾", text
+    assert _step(intake.new_draft(NOW), "不是墨斗社区，收到", exists=False).kind == "small_talk"
+
+    burning = intake.new_draft(NOW)
+    assert _step(burning, "不是墨斗社区在烧垃圾，是新华社区", exists=False).save
+    assert burning["category"] == "burning" and burning["grid_code"] == "wx-by-xh"
+    nowhere = intake.new_draft(NOW)
+    assert _step(nowhere, "不是墨斗社区，也不是新华社区，有人烧秸秆", exists=False).save
+    assert nowhere["grid_code"] is None  # both denied: none proposed
+    third = intake.new_draft(NOW)
+    assert _step(third, "不是墨斗，也不是新华，是白马社区那边烧秸秆", exists=False).save
+    assert (third["grid_code"], third["address_text"]) == ("wx-by-bm", "白马社区")
+
+    summary = intake.new_draft(NOW)
+    intake.preset_grid(summary, "wx-by-bm")
+    intake.add_text(summary, "有人烧垃圾")
+    intake.choose_category(summary, "burning")
+    assert _step(summary, "好的，收到").hint == "use_buttons"
+    assert summary["text"] == "有人烧垃圾"
+    for text in ("😡🔥🔥", "", "🙏"):  # emoji alone are neither thanks nor acknowledgement
+        assert not intake.polite(text), text
+    for text in ("收到", "明白了，谢谢", "谢谢"):
+        assert intake.polite(text), text
