@@ -242,20 +242,18 @@ def yes_or_no(text: str) -> bool | None:
     said = [w for w in _ANSWER_TOKENS.findall(word) if w not in _ANSWER_MARKS]
     # The same answer said again ("对对对", "好的👌", "ok ok"), maybe with an emoji of
     # feeling ("好的🙏").
-    for words in (_YES, _NO):
+    for words, beside in ((_YES, _FRIENDLY), (_NO, _FRIENDLY | _REFUSING)):
         real = [w for w in said if w in words or _repeats(w, words)]
-        if real and all(w in real or _feeling(w) for w in said):
+        if real and all(w in real or w in beside for w in said):
             return words is _YES
     return None
 
 
-def _feeling(token: str) -> bool:
-    """An emoji beside a yes or a no (🙏, 😊, ✅), unless it says no or doubt (❌, 🤔)."""
-    return len(token) == 1 and unicodedata.category(token) == "So" \
-        and token not in _DOUBTS
-
-
-_DOUBTS = frozenset("❌✖❎🚫⛔🙅🤔😡😠🤬😤💢👎🤨😒🙄")
+# Emoji that may stand beside an answer without changing it: friendly ones beside a yes
+# or a no ("好的🙏", "是的✅"), refusing ones beside a no ("不是❌"). Others may be what the
+# resident saw ("是🔥") or a doubt ("是🤔"): then the text is no bare answer.
+_FRIENDLY = frozenset("🙏😊🙂😀😁😃😄😅😂🤣☺🤝💪❤👏🌹🌸✨😉🥰😍✅✔☑🫡🤗👌👍💯🆗🙆😌")
+_REFUSING = frozenset("❌✖❎🚫⛔🙅👎😡😠😤")
 
 _ANSWER_TOKENS = re.compile(r"[a-z0-9]+|[^\x00-\x7f\W]+|[^\w\s]")
 
@@ -493,8 +491,8 @@ def denied_first(text: str) -> Denial | None:
     if denial is None:
         return None
     start = len(stripped) - len(stripped[len(denial):].lstrip())
-    end = next((i for i in range(start + 1, len(stripped)) if _clause_ends(plain[i])),
-               len(stripped))
+    end = next((i for i in range(start + 1, len(stripped)) if _clause_ends(plain[i])
+                or plain.startswith(_DENIED_TOO, i)), len(stripped))
     clause = stripped[start:end].strip()
     run_on = end < len(stripped) and plain[end] in "是在而"
     rest = _lead_trim(stripped[end:])
@@ -544,6 +542,7 @@ def _clause_ends(char: str) -> bool:
         char != "、" and unicodedata.category(char)[0] in "PS")
 
 
+_DENIED_TOO = ("也不是", "也不在", "又不是")  # "不是墨斗也不是新华是白马社区": a second denial
 _DENIALS = ("并不是在", "并不在", "并不是", "不是在", "不是", "不在", "not in", "not at")
 
 
@@ -704,6 +703,10 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
         lead, rest = None, text
     if lead and asked == "place_confirm" and _denies(rest, draft["grid_code"], read, contains):
         lead, rest, text = None, rest, rest  # "好的，不是墨斗社区": the denial answers
+    elif lead is not None and (inner := denied_first(rest)) is not None \
+            and (other := read(inner.clause)) is not None and other.grids \
+            and _names_only(inner.clause, other):
+        rest = without_thanks(inner.rest)  # "好的，不是新华社区，是墨斗社区": what follows
     # "不是墨斗社区，是新华社区": a denial of a place, or of a spot in it when the place
     # is elsewhere ("不是白马社区门口，是新华社区"); "不是墨斗社区门口，是后门" is a
     # description. With a shared point the point decides. A denied place is never proposed.
@@ -762,6 +765,8 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     if answered and (lead is None or said is None or yes_or_no(rest) is not None
                      or polite(rest)):  # "是", "不，不是", "好的，谢谢", "不是墨斗社区，😡"
         return TextStep(hint="use_buttons" if asked == "summary" else None)
+    if lead is not None and said is None:  # "好的，不是新华社区" with no question it answers
+        return TextStep(save=False)
     if exists and polite(words):  # thanks, "收到": never a description
         if not has_content(draft) and not dropped:
             return _BEGIN  # nothing told yet: say what to send
@@ -836,19 +841,20 @@ def take_guess(draft: dict[str, Any], analysis: Any,
                where: Any = None, kind: Any = None,
                read: Callable[[str], Any] | None = None) -> None:
     """A description's category guess (`kind`'s when given: the words after a denial),
-    and the place it names to be asked about: the first one, or `where`'s (the words after
-    a denial, when the text begins with one; _NOWHERE: none). With `read`, the grid
-    proposed is the one of that first place (a text's grids come longest alias first)."""
+    and the place it names to be asked about: `where`'s (the words after a denial, when
+    the text begins with one; _NOWHERE: none), else the text's. Of several, the grid is
+    the one of the longest alias (the most precise name), and with `read` the place shown
+    is one of that grid, not simply the first named."""
     guess = kind or analysis
     apply_guess(draft, guess.category, guess.subcategory, guess.confidence)
     named = analysis if where is None else where
     if not named.grids:
         return
-    place, grid = (named.places[0] if named.places else None), named.grids[0]
-    if read is not None and place is not None:
-        first = read(place)
-        if first is not None and first.grids:
-            grid = first.grids[0]
+    grid = named.grids[0]
+    place = named.places[0] if named.places else None
+    if read is not None and len(named.places) > 1:
+        place = next((p for p in named.places if (r := read(p)) is not None
+                      and grid in r.grids), place)
     propose_place(draft, place, grid, contains)
 
 

@@ -498,7 +498,9 @@ async def _add_photo(session, tn: Turn, draft: DraftRow | None, data: dict[str, 
     cut = False
     if analysis is not None:
         cut = intake.add_text(data, message.caption, tn.svc.intake.max_text_chars)
-        intake.take_guess(data, analysis, tn.svc.catalog.router.contains)
+        gazetteer, limit = tn.svc.catalog.gazetteer, tn.svc.intake.max_text_chars
+        intake.take_guess(data, analysis, tn.svc.catalog.router.contains,
+                          read=lambda words: analyze(words[: limit * 2], gazetteer))
     draft = await save(session, tn, draft, data)  # a picture already there: the update
     if album_seen and added:
         return _silent  # one answer per album, given for its first photo

@@ -70,10 +70,10 @@ def test_typed_answers_to_a_yes_no_question() -> None:
                  "好的好的", "ok ok", "OK👌", "可以", "👍🏻", "👍️", "好的🙏", "對…", "好的✅",
                  "是的✔️", "好的🫡"):
         assert intake.yes_or_no(text) is True, text
-    for text in ("不是", "不对", "No!", "nope", "👎", "不對", "不不"):
+    for text in ("不是", "不对", "No!", "nope", "👎", "不對", "不不", "不是❌", "不对🙅"):
         assert intake.yes_or_no(text) is False, text
     for text in ("是白马社区后面", "有人烧垃圾", "", "yes there is smoke", "好的不是", "，", "🙏",
-                 "好的❌", "是🤔",
+                 "好的❌", "是🤔", "是🔥", "是❓", "好的🤷",
                  "好大的烟", "可以看到火光", "行人很多"):
         assert intake.yes_or_no(text) is None, text
 
@@ -649,3 +649,23 @@ def test_answers_thanks_and_denials_in_any_order() -> None:
         assert not intake.polite(text), text
     for text in ("收到", "明白了，谢谢", "谢谢"):
         assert intake.polite(text), text
+
+
+def test_more_places_than_one_and_a_denial_run_on() -> None:
+    """The grid proposed is the most precise name's, shown with its own place; a second
+    denial run on is passed over; a yes then a denial of another place keeps the yes."""
+    for text in ("不是墨斗也不是新华是白马社区那边在烧", "不是墨斗社区也不是新华社区，是白马社区那边在烧"):
+        draft = intake.new_draft(NOW)
+        assert _step(draft, text, exists=False).save, text
+        assert draft["grid_code"] == "wx-by-bm", text
+    labelled = intake.new_draft(NOW)
+    intake.take_guess(labelled, _read("墨斗那边有人烧垃圾，新华社区也有"), _contains, read=_read)
+    assert labelled["grid_code"] == "wx-by-xh" and labelled["address_text"] == "新华社区"
+    for text in ("好的，不是新华社区，是墨斗社区", "好的，不是新华社区"):
+        asked = _asked_about_moudou()
+        assert _step(asked, text) == intake.TextStep(), text
+        assert asked["grid_code"] == "wx-by-md" and asked["grid_confirmed"], text
+        assert asked["text"] == "有人烧垃圾", text
+    where = intake.new_draft(NOW)
+    intake.add_text(where, "有人烧垃圾")
+    assert _step(where, "好的，不是新华社区") == intake.TextStep(save=False)  # asked again
