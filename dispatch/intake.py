@@ -252,8 +252,11 @@ def yes_or_no(text: str) -> bool | None:
 # Emoji that may stand beside an answer without changing it: friendly ones beside a yes
 # or a no ("好的🙏", "是的✅"), refusing ones beside a no ("不是❌"). Others may be what the
 # resident saw ("是🔥") or a doubt ("是🤔"): then the text is no bare answer.
-_FRIENDLY = frozenset("🙏😊🙂😀😁😃😄😅😂🤣☺🤝💪❤👏🌹🌸✨😉🥰😍✅✔☑🫡🤗👌👍💯🆗🙆😌")
-_REFUSING = frozenset("❌✖❎🚫⛔🙅👎😡😠😤")
+_DOUBTING = frozenset("🤔😕😟🙁☹😒🙄🤨😐😑🤷❓❔")
+_FRIENDLY = frozenset(
+    {chr(c) for c in range(0x1F600, 0x1F650)} - _DOUBTING  # the faces and hands
+    | set("🙏🙇🙆🤝💪❤💕💖👏🌹🌸✨🎉🤞✌✅✔☑🫡🤗🥰🤩🥺👌👍💯🆗👀♀♂"))
+_REFUSING = frozenset("❌✖❎🚫⛔🙅👎😡😠😤♀♂")
 
 _ANSWER_TOKENS = re.compile(r"[a-z0-9]+|[^\x00-\x7f\W]+|[^\w\s]")
 
@@ -703,10 +706,9 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
         lead, rest = None, text
     if lead and asked == "place_confirm" and _denies(rest, draft["grid_code"], read, contains):
         lead, rest, text = None, rest, rest  # "好的，不是墨斗社区": the denial answers
-    elif lead is not None and (inner := denied_first(rest)) is not None \
-            and (other := read(inner.clause)) is not None and other.grids \
-            and _names_only(inner.clause, other):
-        rest = without_thanks(inner.rest)  # "好的，不是新华社区，是墨斗社区": what follows
+    elif lead is not None and (inner := _denied_elsewhere(rest, draft, read,
+                                                           contains)) is not None:
+        rest = inner  # "好的，不是新华社区，是墨斗社区": what follows the denial
     # "不是墨斗社区，是新华社区": a denial of a place, or of a spot in it when the place
     # is elsewhere ("不是白马社区门口，是新华社区"); "不是墨斗社区门口，是后门" is a
     # description. With a shared point the point decides. A denied place is never proposed.
@@ -766,7 +768,7 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
                      or polite(rest)):  # "是", "不，不是", "好的，谢谢", "不是墨斗社区，😡"
         return TextStep(hint="use_buttons" if asked == "summary" else None)
     if lead is not None and said is None:  # "好的，不是新华社区" with no question it answers
-        return TextStep(save=False)
+        return TextStep(save=False) if exists else _SMALL_TALK
     if exists and polite(words):  # thanks, "收到": never a description
         if not has_content(draft) and not dropped:
             return _BEGIN  # nothing told yet: say what to send
@@ -842,9 +844,8 @@ def take_guess(draft: dict[str, Any], analysis: Any,
                read: Callable[[str], Any] | None = None) -> None:
     """A description's category guess (`kind`'s when given: the words after a denial),
     and the place it names to be asked about: `where`'s (the words after a denial, when
-    the text begins with one; _NOWHERE: none), else the text's. Of several, the grid is
-    the one of the longest alias (the most precise name), and with `read` the place shown
-    is one of that grid, not simply the first named."""
+    the text begins with one; _NOWHERE: none), else the text's. Of several (with `read`
+    and `contains`), the first named of the finest grids, shown with its own place."""
     guess = kind or analysis
     apply_guess(draft, guess.category, guess.subcategory, guess.confidence)
     named = analysis if where is None else where
@@ -852,9 +853,16 @@ def take_guess(draft: dict[str, Any], analysis: Any,
         return
     grid = named.grids[0]
     place = named.places[0] if named.places else None
-    if read is not None and len(named.places) > 1:
-        place = next((p for p in named.places if (r := read(p)) is not None
-                      and grid in r.grids), place)
+    if read is not None and contains is not None and len(named.places) > 1:
+        # Of several, the first named of the finest ("墨斗那边…，烟飘到大宁河上了" is about
+        # 墨斗社区, not the street around it), shown with its own place.
+        finest = [g for g in named.grids
+                  if not any(g != h and contains(g, h) for h in named.grids)]
+        for candidate in named.places:
+            own = read(candidate)
+            if own is not None and own.grids and own.grids[0] in finest:
+                place, grid = candidate, own.grids[0]
+                break
     propose_place(draft, place, grid, contains)
 
 
@@ -868,6 +876,26 @@ def _denies(words: str, grid_code: str, read: Callable[[str], Any],
     named = read(split.clause) if split else None
     return bool(named is not None and named.grids and len(set(named.grids)) == 1
                 and contains(named.grids[0], grid_code) and _names_only(split.clause, named))
+
+
+def _denied_elsewhere(words: str, draft: dict[str, Any], read: Callable[[str], Any],
+                     contains: Callable[[str, str], bool]) -> str | None:
+    """After a yes or no: `words` that deny some other place than the draft's and then say
+    only where or nothing ("不是新华社区，是墨斗社区", "不是新华社区"): what follows the
+    denial ("" for nothing). None otherwise: a denial of the draft's own place, or one
+    followed by a description, stays words ("好的，不是白马社区在烧垃圾")."""
+    split = denied_first(words)
+    named = read(split.clause) if split else None
+    if not (named is not None and named.grids and _names_only(split.clause, named)):
+        return None
+    own = draft.get("grid_code")
+    if own and any(contains(code, own) for code in named.grids):
+        return None
+    rest = without_thanks(split.rest)
+    after = read(rest) if meaningful_text(rest) else None
+    if after is not None and (split.run_on or place_only(rest, after) is None):
+        return None
+    return rest
 
 
 def _past_denials(words: str, read: Callable[[str], Any]) -> Any:

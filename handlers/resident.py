@@ -368,6 +368,8 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn
             return reply(tn, t(tn.lang, "intake.begin"), render.location_keyboard(tn.lang))
         if step.save:
             draft = await save(session, tn, draft, data)
+        elif draft is None:  # nothing stored and nothing begun: no question to ask again
+            return reply(tn, _after(tn, expired, t(tn.lang, "fallback.private")))
         if step.hint is not None:
             note = t(tn.lang, f"intake.{step.hint}", word=step.word)
         else:

@@ -37,6 +37,8 @@ TEXTS = (
     "好", "ok thanks", "no", "提交", "取消", "修改", "嗯，其实是工地扬尘", "也许是扬尘", "🙂🙂",
     "？？？", "asdfghjkl", "Someone is burning leaves behind the school",
     "no fireworks tonight, all quiet", "烧" * 4_000, "應該是墨斗社區吧", "　", "不是墨斗社区😡",
+    "好的，不是新华社区", "对，不是白马社区", "好的，不是白马社区在烧垃圾", "收到", "好的🙆‍♀️",
+    "不是墨斗也不是新华是白马社区", "谢谢，好的", "是🔥", "不是在墨斗社区烧的，是在新华社区烧的",
 )
 COMMANDS = ("/report", "/report 菜市场后面有人烧垃圾", "/cancel", "/help", "/lang en", "/lang zh",
             "/start", "/start g_wx-by-bm", "/start g_nope")  # /my ends every step

@@ -660,7 +660,19 @@ def test_more_places_than_one_and_a_denial_run_on() -> None:
         assert draft["grid_code"] == "wx-by-bm", text
     labelled = intake.new_draft(NOW)
     intake.take_guess(labelled, _read("墨斗那边有人烧垃圾，新华社区也有"), _contains, read=_read)
-    assert labelled["grid_code"] == "wx-by-xh" and labelled["address_text"] == "新华社区"
+    assert labelled["grid_code"] == "wx-by-md" and labelled["address_text"] == "墨斗"
+    # The finest grid named, not the street around it (the longest name here).
+    town = Gazetteer.from_grids([("wx-by", "柏杨街道", ["柏杨街道办事处辖区"]),
+                                 ("wx-by-md", "墨斗社区", ["墨斗"])])
+
+    def read_town(words: str):
+        return analyze(words, town) if intake.meaningful_text(words) else None
+
+    finest = intake.new_draft(NOW)
+    said = read_town("墨斗那边有人烧垃圾，烟飘到柏杨街道办事处辖区了")
+    assert said.grids[0] == "wx-by"  # the longest alias first
+    intake.take_guess(finest, said, _contains, read=read_town)
+    assert finest["grid_code"] == "wx-by-md" and finest["address_text"] == "墨斗"
     for text in ("好的，不是新华社区，是墨斗社区", "好的，不是新华社区"):
         asked = _asked_about_moudou()
         assert _step(asked, text) == intake.TextStep(), text
@@ -669,3 +681,16 @@ def test_more_places_than_one_and_a_denial_run_on() -> None:
     where = intake.new_draft(NOW)
     intake.add_text(where, "有人烧垃圾")
     assert _step(where, "好的，不是新华社区") == intake.TextStep(save=False)  # asked again
+
+
+def test_a_yes_then_a_denial_keeps_what_was_said() -> None:
+    """A yes followed by a denial of the draft's own place, or by a denial and a
+    description, keeps the words; as a first message it is small talk."""
+    assert _step(intake.new_draft(NOW), "好的，不是新华社区", exists=False).kind == "small_talk"
+    for text in ("对，不是白马社区", "好的，不是白马社区在烧垃圾"):
+        poster = intake.new_draft(NOW)
+        intake.preset_grid(poster, "wx-by-bm")
+        intake.add_text(poster, "有人烧垃圾")
+        intake.choose_category(poster, "burning")
+        _step(poster, text)
+        assert text.split("，", 1)[1] in poster["text"], text
