@@ -235,8 +235,8 @@ def yes_or_no(text: str) -> bool | None:
     "ok ok"), or None when the text says something else (then it is a description like
     any other)."""
     word = "".join(c for c in _plain(text.strip(_ANSWER_PUNCTUATION))
-                   if unicodedata.category(c) not in ("Mn", "Sk", "Cf")).strip(
-                       _ANSWER_PUNCTUATION)  # 👍🏻 is 👍
+                   if unicodedata.category(c) not in ("Mn", "Sk", "Cf")
+                   and c not in "♀♂").strip(_ANSWER_PUNCTUATION)  # 👍🏻 is 👍, 🙆‍♀️ is 🙆
     if word in _YES or word in _NO:
         return word in _YES
     said = [w for w in _ANSWER_TOKENS.findall(word) if w not in _ANSWER_MARKS]
@@ -253,10 +253,10 @@ def yes_or_no(text: str) -> bool | None:
 # or a no ("好的🙏", "是的✅"), refusing ones beside a no ("不是❌"). Others may be what the
 # resident saw ("是🔥") or a doubt ("是🤔"): then the text is no bare answer.
 _DOUBTING = frozenset("🤔😕😟🙁☹😒🙄🤨😐😑🤷❓❔")
+_REFUSING = frozenset("❌✖❎🚫⛔🙅🙎👎😡😠😤")
 _FRIENDLY = frozenset(
-    {chr(c) for c in range(0x1F600, 0x1F650)} - _DOUBTING  # the faces and hands
-    | set("🙏🙇🙆🤝💪❤💕💖👏🌹🌸✨🎉🤞✌✅✔☑🫡🤗🥰🤩🥺👌👍💯🆗👀♀♂"))
-_REFUSING = frozenset("❌✖❎🚫⛔🙅👎😡😠😤♀♂")
+    {chr(c) for c in range(0x1F600, 0x1F650)} - _DOUBTING - _REFUSING  # faces and hands
+    | set("☺🤣🙏🙇🙆🤝💪❤💕💖👏🌹🌸✨🎉🤞✌✅✔☑🫡🤗🥰🤩🥺🥹👌👍💯🆗👀"))
 
 _ANSWER_TOKENS = re.compile(r"[a-z0-9]+|[^\x00-\x7f\W]+|[^\w\s]")
 
@@ -704,11 +704,15 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     lead, rest = leading_answer(text)
     if lead is not None and not meaningful_text(rest):
         lead, rest = None, text
-    if lead and asked == "place_confirm" and _denies(rest, draft["grid_code"], read, contains):
-        lead, rest, text = None, rest, rest  # "好的，不是墨斗社区": the denial answers
-    elif lead is not None and (inner := _denied_elsewhere(rest, draft, read,
-                                                           contains)) is not None:
-        rest = inner  # "好的，不是新华社区，是墨斗社区": what follows the denial
+    lead_where = None  # after a yes or no, the place a denial points to
+    if lead is not None and draft.get("latitude") is None and draft.get("grid_code") \
+            and _denies(rest, draft["grid_code"], read, contains):
+        # "好的，不是墨斗社区", "不对，不是墨斗社区，是新华社区", "好的，不是白马社区" after
+        # the poster of 白马: the denial of the report's own place answers.
+        lead, text = None, rest
+        analysis = read(text)
+    elif lead is not None and (inner := _denied_elsewhere(rest, read)) is not None:
+        rest, lead_where = inner  # "好的，不是新华社区，是墨斗社区": what follows the denial
     # "不是墨斗社区，是新华社区": a denial of a place, or of a spot in it when the place
     # is elsewhere ("不是白马社区门口，是新华社区"); "不是墨斗社区门口，是后门" is a
     # description. With a shared point the point decides. A denied place is never proposed.
@@ -791,7 +795,7 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
         # Says only where: moves the report, not its description. Naming one place and
         # asking nothing, it may settle the place without a question.
         single = len(set(said.grids)) == 1 and not any(m in words for m in _QUESTION_MARKS)
-        propose_place(draft, place, said.grids[0], contains, single)
+        propose_place(draft, place, pick_grid(said.grids, contains, draft), contains, single)
         return TextStep()
     # With a shared point, a place named elsewhere stays words for the patrol, and the
     # resident is told the point decides (a point outside the town is no area).
@@ -799,7 +803,8 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     elsewhere = point is not None and bool(said.grids) and (draft.get("outside") or not any(
         related(point, code) for code in said.grids))
     cut = add_text(draft, words, max_chars)
-    take_guess(draft, said, contains, where, kind if lead is None else None, read)
+    take_guess(draft, said, contains, lead_where if lead_where is not None else where, kind,
+               read)
     return TextStep(truncated=cut, point_decides=point if elsewhere else None,
                     noted=next_question(draft) == "location")
 
@@ -844,26 +849,34 @@ def take_guess(draft: dict[str, Any], analysis: Any,
                read: Callable[[str], Any] | None = None) -> None:
     """A description's category guess (`kind`'s when given: the words after a denial),
     and the place it names to be asked about: `where`'s (the words after a denial, when
-    the text begins with one; _NOWHERE: none), else the text's. Of several (with `read`
-    and `contains`), the first named of the finest grids, shown with its own place."""
+    the text begins with one; _NOWHERE: none), else the text's; of several, `pick_grid`'s,
+    shown (with `read`) with a place of that grid."""
     guess = kind or analysis
     apply_guess(draft, guess.category, guess.subcategory, guess.confidence)
     named = analysis if where is None else where
     if not named.grids:
         return
-    grid = named.grids[0]
+    grid = pick_grid(named.grids, contains, draft)
     place = named.places[0] if named.places else None
-    if read is not None and contains is not None and len(named.places) > 1:
-        # Of several, the first named of the finest ("墨斗那边…，烟飘到大宁河上了" is about
-        # 墨斗社区, not the street around it), shown with its own place.
-        finest = [g for g in named.grids
-                  if not any(g != h and contains(g, h) for h in named.grids)]
-        for candidate in named.places:
-            own = read(candidate)
-            if own is not None and own.grids and own.grids[0] in finest:
-                place, grid = candidate, own.grids[0]
-                break
+    if read is not None and len(named.places) > 1:  # shown with a place of that grid
+        place = next((p for p in named.places if (own := read(p)) is not None
+                      and grid in own.grids), place)
     propose_place(draft, place, grid, contains)
+
+
+def pick_grid(grids: Sequence[str], contains: Callable[[str, str], bool] | None,
+              draft: dict[str, Any]) -> str:
+    """Of the grids a text names (longest name first), the one to propose: the finest
+    ("柏杨街道白马社区", "墨斗那边…，烟飘到大宁河上了": not the street around them), and of
+    those, one that is not the report's confirmed grid when there is such ("白马小区旁边
+    的新华社区工地" after the poster of 白马: asked about 新华社区, never kept silently)."""
+    if contains is None or len(grids) < 2:
+        return grids[0]
+    finest = [g for g in grids if not any(g != h and contains(g, h) for h in grids)]
+    current = draft.get("grid_code") if draft.get("grid_confirmed") else None
+    elsewhere = [g for g in finest if current is None
+                 or not (contains(g, current) or contains(current, g))]
+    return (elsewhere or finest or list(grids))[0]
 
 
 _NOWHERE = SimpleNamespace(grids=(), places=())  # take_guess's `where`: propose nothing
@@ -878,24 +891,23 @@ def _denies(words: str, grid_code: str, read: Callable[[str], Any],
                 and contains(named.grids[0], grid_code) and _names_only(split.clause, named))
 
 
-def _denied_elsewhere(words: str, draft: dict[str, Any], read: Callable[[str], Any],
-                     contains: Callable[[str, str], bool]) -> str | None:
-    """After a yes or no: `words` that deny some other place than the draft's and then say
-    only where or nothing ("不是新华社区，是墨斗社区", "不是新华社区"): what follows the
-    denial ("" for nothing). None otherwise: a denial of the draft's own place, or one
-    followed by a description, stays words ("好的，不是白马社区在烧垃圾")."""
+def _denied_elsewhere(words: str, read: Callable[[str], Any]) -> tuple[str, Any] | None:
+    """After a yes or no, `words` that begin by denying a place (not the report's own:
+    see _denies): (what to take, where it points). What follows the denial is taken when
+    it only says where, or nothing ("不是新华社区，是墨斗社区", "不是新华社区"); a
+    description is taken whole ("不是新华社区，在墨斗社区这边烧"), pointing past the
+    denial. None without such a denial."""
     split = denied_first(words)
     named = read(split.clause) if split else None
     if not (named is not None and named.grids and _names_only(split.clause, named)):
         return None
-    own = draft.get("grid_code")
-    if own and any(contains(code, own) for code in named.grids):
-        return None
     rest = without_thanks(split.rest)
     after = read(rest) if meaningful_text(rest) else None
-    if after is not None and (split.run_on or place_only(rest, after) is None):
-        return None
-    return rest
+    pointed = _past_denials(rest, read)
+    if after is None or (not split.run_on and place_only(rest, after) is not None) \
+            or not describes(rest) or polite(rest):
+        return rest, pointed
+    return words, pointed
 
 
 def _past_denials(words: str, read: Callable[[str], Any]) -> Any:

@@ -660,7 +660,7 @@ def test_more_places_than_one_and_a_denial_run_on() -> None:
         assert draft["grid_code"] == "wx-by-bm", text
     labelled = intake.new_draft(NOW)
     intake.take_guess(labelled, _read("墨斗那边有人烧垃圾，新华社区也有"), _contains, read=_read)
-    assert labelled["grid_code"] == "wx-by-md" and labelled["address_text"] == "墨斗"
+    assert labelled["grid_code"] == "wx-by-xh" and labelled["address_text"] == "新华社区"
     # The finest grid named, not the street around it (the longest name here).
     town = Gazetteer.from_grids([("wx-by", "柏杨街道", ["柏杨街道办事处辖区"]),
                                  ("wx-by-md", "墨斗社区", ["墨斗"])])
@@ -684,13 +684,37 @@ def test_more_places_than_one_and_a_denial_run_on() -> None:
 
 
 def test_a_yes_then_a_denial_keeps_what_was_said() -> None:
-    """A yes followed by a denial of the draft's own place, or by a denial and a
-    description, keeps the words; as a first message it is small talk."""
+    """A yes or no followed by a denial of the report's own place is that denial (the
+    poster's grid goes, a description stays whole); as a first message it is small talk."""
     assert _step(intake.new_draft(NOW), "好的，不是新华社区", exists=False).kind == "small_talk"
-    for text in ("对，不是白马社区", "好的，不是白马社区在烧垃圾"):
+    for text, moved in (("对，不是白马社区", None), ("好的，不是白马社区，是墨斗社区", "wx-by-md"),
+                        ("不对，不是白马社区，是墨斗社区", "wx-by-md")):
         poster = intake.new_draft(NOW)
         intake.preset_grid(poster, "wx-by-bm")
         intake.add_text(poster, "有人烧垃圾")
         intake.choose_category(poster, "burning")
-        _step(poster, text)
-        assert text.split("，", 1)[1] in poster["text"], text
+        assert _step(poster, text).save, text
+        assert poster["grid_code"] == moved and not poster["grid_confirmed"], text
+        assert "白马" not in (poster["address_text"] or ""), text
+    described = intake.new_draft(NOW)
+    intake.preset_grid(described, "wx-by-bm")
+    intake.add_text(described, "有人烧垃圾")
+    _step(described, "好的，不是白马社区在烧垃圾")
+    assert described["text"].endswith("不是白马社区在烧垃圾")  # the words stay
+    for text in ("不对，不是墨斗社区，是新华社区", "no，不是墨斗，是新华社区"):
+        asked = _asked_about_moudou()
+        assert _step(asked, text) == intake.TextStep(), text
+        assert asked["grid_code"] == "wx-by-xh" and asked["text"] == "有人烧垃圾", text
+    for text in ("对，不是新华社区，在墨斗社区这边烧", "是，不是新华社区，是墨斗社区，烟很大"):
+        asked = _asked_about_moudou()
+        _step(asked, text)
+        assert asked["grid_code"] == "wx-by-md" and asked["grid_confirmed"], text
+        assert "烧" in asked["text"].splitlines()[-1] or "烟" in asked["text"], text
+    # Never the street around a place named with it.
+    street = Gazetteer.from_grids([("wx-by", "柏杨街道", ["柏杨街道"]),
+                                   ("wx-by-bm", "白马社区", ["白马"])])
+    draft = intake.new_draft(NOW)
+    said = analyze("柏杨街道白马社区有人烧垃圾", street)
+    assert said.grids[0] == "wx-by"  # the longest name first
+    intake.take_guess(draft, said, _contains)
+    assert draft["grid_code"] == "wx-by-bm"
