@@ -255,7 +255,7 @@ def yes_or_no(text: str) -> bool | None:
 _DOUBTING = frozenset("🤔😕😟🙁☹😒🙄🤨😐😑🤷❓❔")
 _REFUSING = frozenset("❌✖❎🚫⛔🙅🙎👎😡😠😤")
 _FRIENDLY = frozenset(
-    {chr(c) for c in range(0x1F600, 0x1F650)} - _DOUBTING - _REFUSING  # faces and hands
+    {chr(c) for c in range(0x1F600, 0x1F650)} - _DOUBTING - set("🙅🙎")  # faces, hands
     | set("☺🤣🙏🙇🙆🤝💪❤💕💖👏🌹🌸✨🎉🤞✌✅✔☑🫡🤗🥰🤩🥺🥹👌👍💯🆗👀"))
 
 _ANSWER_TOKENS = re.compile(r"[a-z0-9]+|[^\x00-\x7f\W]+|[^\w\s]")
@@ -705,13 +705,19 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     if lead is not None and not meaningful_text(rest):
         lead, rest = None, text
     lead_where = None  # after a yes or no, the place a denial points to
-    if lead is not None and draft.get("latitude") is None and draft.get("grid_code") \
-            and _denies(rest, draft["grid_code"], read, contains):
+    pointless = draft.get("latitude") is None  # with a shared point, the point decides
+    own = draft.get("grid_code")
+    if lead is not None and pointless and own and _denies(
+            rest, own, read, contains if asked == "place_confirm" else _same):
         # "好的，不是墨斗社区", "不对，不是墨斗社区，是新华社区", "好的，不是白马社区" after
-        # the poster of 白马: the denial of the report's own place answers.
+        # the poster of 白马: the denial of the report's own place answers. A yes or no to
+        # another question answers it first ("是，不是白马社区是墨斗社区" takes the guess).
+        if asked != "place_confirm" and exists:
+            take_answer(draft, lead)
         lead, text = None, rest
         analysis = read(text)
-    elif lead is not None and (inner := _denied_elsewhere(rest, read)) is not None:
+    elif lead is not None and pointless \
+            and (inner := _denied_elsewhere(rest, read, own, contains)) is not None:
         rest, lead_where = inner  # "好的，不是新华社区，是墨斗社区": what follows the denial
     # "不是墨斗社区，是新华社区": a denial of a place, or of a spot in it when the place
     # is elsewhere ("不是白马社区门口，是新华社区"); "不是墨斗社区门口，是后门" is a
@@ -891,15 +897,23 @@ def _denies(words: str, grid_code: str, read: Callable[[str], Any],
                 and contains(named.grids[0], grid_code) and _names_only(split.clause, named))
 
 
-def _denied_elsewhere(words: str, read: Callable[[str], Any]) -> tuple[str, Any] | None:
+def _same(code: str, other: str) -> bool:
+    return code == other
+
+
+def _denied_elsewhere(words: str, read: Callable[[str], Any], own: str | None,
+                      contains: Callable[[str, str], bool]) -> tuple[str, Any] | None:
     """After a yes or no, `words` that begin by denying a place (not the report's own:
     see _denies): (what to take, where it points). What follows the denial is taken when
     it only says where, or nothing ("不是新华社区，是墨斗社区", "不是新华社区"); a
     description is taken whole ("不是新华社区，在墨斗社区这边烧"), pointing past the
-    denial. None without such a denial."""
+    denial. None without such a denial, or when the place denied covers the report's own
+    (`own`; "好的，不是大宁河" names the whole street): the words stay."""
     split = denied_first(words)
     named = read(split.clause) if split else None
     if not (named is not None and named.grids and _names_only(split.clause, named)):
+        return None
+    if own and any(contains(code, own) for code in named.grids):
         return None
     rest = without_thanks(split.rest)
     after = read(rest) if meaningful_text(rest) else None

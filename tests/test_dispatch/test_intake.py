@@ -718,3 +718,41 @@ def test_a_yes_then_a_denial_keeps_what_was_said() -> None:
     assert said.grids[0] == "wx-by"  # the longest name first
     intake.take_guess(draft, said, _contains)
     assert draft["grid_code"] == "wx-by-bm"
+
+
+def test_a_yes_or_no_then_a_denial_with_a_point_a_guess_or_a_street() -> None:
+    """With a shared point the words of a denial stay whole; a yes to the kind is taken
+    before the denial that follows it; a street-wide name denied leaves the place."""
+    pointed = intake.new_draft(NOW)
+    intake.set_location(pointed, 31.4, 109.6, "gps", "wx-by-bm-01", False, None)
+    intake.add_text(pointed, "河边有人在烧垃圾")
+    intake.take_guess(pointed, _read("河边有人在烧垃圾"))
+    _step(pointed, "对，不是白马社区，是新华社区")
+    assert pointed["grid_code"] == "wx-by-bm-01"
+    assert pointed["text"].endswith("不是白马社区，是新华社区")
+
+    angry = _asked_about_moudou()
+    assert _step(angry, "是😡") == intake.TextStep() and angry["grid_confirmed"]
+
+    guessed = intake.new_draft(NOW)
+    intake.preset_grid(guessed, "wx-by-bm")
+    intake.add_text(guessed, "河边有人在烧垃圾")
+    intake.take_guess(guessed, _read("河边有人在烧垃圾"))
+    assert intake.next_question(guessed) == "category"
+    assert _step(guessed, "是，不是白马社区是墨斗社区").save
+    assert guessed["category_confirmed"] and guessed["category"] == "burning"
+    assert guessed["grid_code"] == "wx-by-md" and not guessed["grid_confirmed"]
+
+    town = Gazetteer.from_grids([("wx-by", "柏杨街道", ["大宁河"]),
+                                 ("wx-by-bm", "白马社区", ["白马"])])
+
+    def read_town(words: str):
+        return analyze(words, town) if intake.meaningful_text(words) else None
+
+    river = intake.new_draft(NOW)
+    intake.preset_grid(river, "wx-by-bm")
+    intake.add_text(river, "有人烧垃圾")
+    intake.choose_category(river, "burning")
+    text = "好的，不是大宁河那边"
+    intake.take_text(river, text, read_town(text), read_town, _contains, _related, exists=True)
+    assert river["grid_code"] == "wx-by-bm" and river["grid_confirmed"]  # the place stays
