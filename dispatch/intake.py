@@ -722,7 +722,7 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     # "不是墨斗社区，是新华社区": a denial of a place, or of a spot in it when the place
     # is elsewhere ("不是白马社区门口，是新华社区"); "不是墨斗社区门口，是后门" is a
     # description. With a shared point the point decides. A denied place is never proposed.
-    split = denied_first(text) if lead is None and draft.get("latitude") is None else None
+    split = denied_first(text) if lead is None and pointless else None
     denied = read(split.clause) if split else None
     if not (split and denied is not None and denied.grids):
         split = None

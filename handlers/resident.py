@@ -343,21 +343,27 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await take_text(update, context, tn, tn.message.text or "")
 
 
+def reader(tn: Turn) -> Callable[[str], Any]:
+    """How the bot reads a resident's words (nlp.analyze with the town's gazetteer), on at
+    most twice the description's limit: a page of text costs no more than that."""
+    limit, gazetteer = tn.svc.intake.max_text_chars, tn.svc.catalog.gazetteer
+    return lambda words: analyze(words[: limit * 2], gazetteer)
+
+
 async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, tn: Turn, text: str,
                     *, start: bool = False, expired_before: bool = False) -> None:
     """Apply a text to the sender's draft. `start`: the resident asked for a report
     (/report with words), so a draft begins even when the text does not read like a tip;
     `expired_before`: their previous draft was just dropped as expired (say so)."""
     limit = tn.svc.intake.max_text_chars
-    gazetteer = tn.svc.catalog.gazetteer
-    meaningful = intake.meaningful_text(text)
-    analysis = analyze(text[: limit * 2], gazetteer) if meaningful else None
+    read = reader(tn)
+    analysis = read(text) if intake.meaningful_text(text) else None
 
     async def apply(session, draft, data, expired) -> Talk:
         expired = expired or expired_before
         router = tn.svc.catalog.router
         step = intake.take_text(
-            data, text, analysis, lambda words: analyze(words[: limit * 2], gazetteer),
+            data, text, analysis, read,
             router.contains, router.related, exists=draft is not None, start=start,
             max_chars=limit)
         if step.kind == "emoji":
@@ -462,7 +468,7 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             tn.lang, "intake.file_too_big", mb=limit // (1024 * 1024))))
         return
     caption = message.caption or ""
-    analysis = analyze(caption, tn.svc.catalog.gazetteer) if caption.strip() else None
+    analysis = reader(tn)(caption) if caption.strip() else None
     talk = await on_draft(tn, once(tn, lambda session, draft, data, expired: _add_photo(
         session, tn, draft, data, expired or expired_meanwhile, dict(record, kind=kind),
         message, analysis)), read=seen)  # as checked (read again if changed meanwhile)
@@ -500,9 +506,7 @@ async def _add_photo(session, tn: Turn, draft: DraftRow | None, data: dict[str, 
     cut = False
     if analysis is not None:
         cut = intake.add_text(data, message.caption, tn.svc.intake.max_text_chars)
-        gazetteer, limit = tn.svc.catalog.gazetteer, tn.svc.intake.max_text_chars
-        intake.take_guess(data, analysis, tn.svc.catalog.router.contains,
-                          read=lambda words: analyze(words[: limit * 2], gazetteer))
+        intake.take_guess(data, analysis, tn.svc.catalog.router.contains, read=reader(tn))
     draft = await save(session, tn, draft, data)  # a picture already there: the update
     if album_seen and added:
         return _silent  # one answer per album, given for its first photo
