@@ -121,9 +121,9 @@ async def test_text_first_is_noted_and_the_place_asked(db_url: str, tmp_path: Pa
 
 async def test_place_named_in_text_is_confirmed(db_url: str, tmp_path: Path) -> None:
     async with town(db_url, tmp_path) as bot:
-        bot.emulator.send_text(ZHANG, "墨斗社区那边有人烧垃圾，烟熏得受不了")
+        bot.emulator.send_text(ZHANG, "刚才路过墨斗社区那边有人烧垃圾，烟熏得受不了")
         place = await bot.reply(ZHANG.id)
-        assert "墨斗" in place["text"] and "吗" in place["text"]
+        assert place["text"].endswith("是在墨斗社区吗？")  # the place alone, not "路过墨斗社区"
         await bot.press_action(ZHANG, place, "place:yes")
         confirm = await bot.question(ZHANG.id)
         assert confirm["message_id"] == place["message_id"] and "焚烧" in confirm["text"]
@@ -133,6 +133,7 @@ async def test_place_named_in_text_is_confirmed(db_url: str, tmp_path: Path) -> 
         [(report, case)] = await reports_of(bot, ZHANG.id)
         grid = bot.svc.catalog.router.get(case.grid_id)
         assert grid.code == "wx-by-md" and report.location_source == "text"
+        assert report.address_text == "墨斗社区"
 
 
 async def test_place_question_answered_by_typing(db_url: str, tmp_path: Path) -> None:

@@ -194,6 +194,16 @@ def test_a_text_that_only_says_where_is_a_place() -> None:
     assert words("新华社区" + "附近" * intake.PLACE_ONLY_CHARS, "新华社区") is None
 
 
+def test_the_place_asked_about_is_the_name_alone() -> None:
+    # "是在新华社区吗?", not "是在路过新华社区吗?": going past or coming from is no part of it.
+    for text, grid, place in (("路过新华社区看到有人烧垃圾", "wx-by-xh", "新华社区"),
+                              ("烟是从墨斗社区飘过来的", "wx-by-md", "墨斗社区")):
+        draft = intake.new_draft(NOW)
+        assert _step(draft, text, exists=False).save
+        assert (draft["grid_code"], draft["address_text"]) == (grid, place), text
+        assert intake.next_question(draft) == "place_confirm"
+
+
 def test_a_place_named_again_needs_no_question() -> None:
     draft = intake.new_draft(NOW)
     intake.propose_place(draft, "墨斗社区", "wx-by-md", _contains)

@@ -54,6 +54,24 @@ def test_villages_communities_sites(text: str, place: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("烟是从墨斗社区飘过来的", "墨斗社区"),
+        ("刚才路过解放路看到有人烧纸", "解放路"),
+        ("经过阳光小区发现有人烧秸秆", "阳光小区"),
+        ("来自新华社区的烟", "新华社区"),
+        ("紧挨着阳光小区的工地扬尘", "阳光小区"),
+        ("听说东湖社区有人放鞭炮", "东湖社区"),
+        ("沿着中山路一直有人烧", "中山路"),
+        ("离王家村不远有人烧秸秆", "王家村"),
+    ],
+)
+def test_a_verb_before_a_place_is_not_part_of_its_name(text: str, place: str) -> None:
+    # The card asks "是在墨斗社区吗?", never "是在是从墨斗社区吗?"
+    assert analyze(text).places == (place,)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "我们村有人烧秸秆",
