@@ -809,6 +809,18 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     elsewhere = point is not None and bool(said.grids) and (draft.get("outside") or not any(
         related(point, code) for code in said.grids))
     cut = add_text(draft, words, max_chars)
+    if lead_where is None and where is None and (later := _outside_denials(words, read)):
+        # "有人烧秸秆，不是墨斗社区": a place denied further on is not proposed, and a
+        # proposal or a poster's grid it covers is dropped (asked again)
+        outside, denied_grids = later
+        if pointless and exists:
+            current = draft.get("grid_code")
+            if current and not draft.get("grid_confirmed") and any(
+                    contains(code, current) for grids in denied_grids for code in grids):
+                confirm_place(draft, False)
+            for grids in denied_grids:
+                drop_denied(draft, grids, contains)
+        where = named if (named := read(outside)) is not None and named.grids else _NOWHERE
     take_guess(draft, said, contains, lead_where if lead_where is not None else where, kind,
                read)
     return TextStep(truncated=cut, point_decides=point if elsewhere else None,
@@ -934,6 +946,44 @@ def _past_denials(words: str, read: Callable[[str], Any]) -> Any:
         words = split.rest
     named = read(words) if meaningful_text(words) else None
     return named if named is not None and named.grids else _NOWHERE
+
+
+# Words that may open a clause before its denial ("…，但不是墨斗社区", "…，也不在新华社区").
+_CONNECTIVES = ("但是", "可是", "不过", "其实", "应该", "肯定", "绝对", "确实", "但", "可", "而",
+                "也", "又", "and ", "but ")
+
+
+def _outside_denials(words: str, read: Callable[[str], Any]
+                     ) -> tuple[str, list[Sequence[str]]] | None:
+    """(`words` without the places they deny after their first clause, the grids of each
+    of those places), for what they propose: "有人烧秸秆，不是墨斗社区，也不是新华社区" leaves "有人
+    烧秸秆"; "墨斗社区有人烧垃圾，但不是墨斗小学" still names 墨斗社区. None when they deny
+    none there. A denial at the start is take_text's (`denied_first`); a spot denied ("不是
+    墨斗社区门口") is no place denied."""
+    if not any(d in words.lower() for d in _DENIALS):
+        return None
+    kept: list[str] = []
+    denied: list[Sequence[str]] = []
+    text, first = words, 1  # at the first clause of `words` a denial is not looked for
+    for _ in range(5):
+        found = None
+        for start in [*([0] if not first else []), *(m.end() for m in _CLAUSES.finditer(text))]:
+            clause = text[start:]
+            clause = clause[next((len(c) for c in _CONNECTIVES
+                                  if clause.lower().startswith(c)), 0):]
+            split = denied_first(clause)
+            named = read(split.clause) if split else None
+            if named is not None and named.grids and _names_only(split.clause, named):
+                found = start, split, named.grids
+                break
+        if found is None:
+            break
+        kept.append(text[:found[0]])
+        denied.append(found[2])
+        text, first = found[1].rest, 0
+    else:
+        return "，".join(kept), denied  # five denials on end: nothing after them counts
+    return ("，".join([*kept, text]), denied) if kept else None
 
 
 def place_only(words: str, analysis: Any) -> str | None:

@@ -283,6 +283,22 @@ async def test_a_place_said_not_to_be_it_and_thanks_around_the_words(
         assert draft["grid_confirmed"] and draft["category_confirmed"]
 
 
+async def test_a_place_denied_after_the_description_is_not_asked_about(
+        db_url: str, tmp_path: Path) -> None:
+    """"有人烧秸秆，不是墨斗社区" asks where, never "是在墨斗社区吗?"; after a poster, a
+    denial of its community further on drops it as one at the start does."""
+    async with town(db_url, tmp_path) as bot:
+        [where] = await bot.say(ZHANG, "有人烧秸秆，烟很大，不是墨斗社区")
+        assert asks_location(where) and "墨斗" not in where["text"]
+        draft = (await draft_of(bot, ZHANG.id)).data
+        assert draft["grid_code"] is None and draft["text"] == "有人烧秸秆，烟很大，不是墨斗社区"
+
+        await bot.say(WANG, "/start g_wx-by-bm")
+        [where] = await bot.say(WANG, "有人在烧纸钱，不是白马社区")
+        assert asks_location(where)
+        assert (await draft_of(bot, WANG.id)).data["grid_code"] is None
+
+
 async def test_a_yes_or_no_before_more_words_answers_only_the_question_it_fits(
         db_url: str, tmp_path: Path) -> None:
     """At the category question, "对，烟很大" takes the guess and keeps the words; "嗯，其实

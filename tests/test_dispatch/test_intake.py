@@ -766,3 +766,28 @@ def test_a_yes_or_no_then_a_denial_with_a_point_a_guess_or_a_street() -> None:
     text = "好的，不是大宁河那边"
     intake.take_text(river, text, read_town(text), read_town, _contains, _related, exists=True)
     assert river["grid_code"] == "wx-by-bm" and river["grid_confirmed"]  # the place stays
+
+
+def test_a_place_denied_further_on_is_never_proposed() -> None:
+    def asked(draft: dict, text: str) -> tuple[str, str | None]:
+        assert _step(draft, text).save and draft["text"].endswith(text), text
+        return intake.next_question(draft), draft["grid_code"]
+
+    # Denied after what happens: the place is asked, not "是在墨斗社区吗?".
+    assert asked(intake.new_draft(NOW), "有人烧秸秆，不是墨斗社区，也不是新华社区") == ("location", None)
+    assert asked(intake.new_draft(NOW), "someone burning trash, not in 墨斗社区") == ("location", None)
+    # The place named, and not the one denied.
+    assert asked(intake.new_draft(NOW), "在新华社区烧秸秆，不是墨斗社区")[1] == "wx-by-xh"
+    assert asked(intake.new_draft(NOW), "有人放鞭炮，不在墨斗社区，在新华社区")[1] == "wx-by-xh"
+    assert asked(intake.new_draft(NOW), "有人烧垃圾，不是墨斗社区是新华社区")[1] == "wx-by-xh"
+    # A spot, a building or the people denied: the place stands.
+    for text in ("墨斗社区有人烧垃圾，但不是墨斗小学", "有人烧垃圾，不是墨斗社区门口",
+                 "有人烧垃圾，不是墨斗社区的人烧的"):
+        assert asked(intake.new_draft(NOW), text) == ("place_confirm", "wx-by-md"), text
+    # Asked "是在墨斗社区吗?": a description denying it is a no; denying another place is not.
+    assert asked(_asked_about_moudou(), "有人烧秸秆，不是墨斗社区") == ("location", None)
+    assert asked(_asked_about_moudou(), "烟很大，不是新华社区") == ("place_confirm", "wx-by-md")
+    # A poster's community denied further on is dropped, as at the start ("不是白马社区").
+    poster = intake.new_draft(NOW)
+    intake.preset_grid(poster, "wx-by-bm")
+    assert asked(poster, "有人烧秸秆，不是白马社区") == ("location", None)
