@@ -731,7 +731,7 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     # A description that begins with a denial proposes the place after it, if any ("不是在
     # 墨斗社区烧的，是在新华社区烧的" is about 新华社区), past more denials ("不是墨斗社区，
     # 也不是新华社区": none); its kind is read there too ("不是墨斗社区在烧垃圾").
-    pointed = _past_denials(tail, read) if split else _NOWHERE
+    pointed = _past_denials(tail, read, denied.grids, contains) if split else _NOWHERE
     where = pointed if pointed.grids else None
     kind = after if after is not None and after.is_tip else None
     dropped = False  # a denied grid was dropped: the draft is to be stored whatever follows
@@ -801,7 +801,11 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
         # Says only where: moves the report, not its description. Naming one place and
         # asking nothing, it may settle the place without a question.
         single = len(set(said.grids)) == 1 and not any(m in words for m in _QUESTION_MARKS)
-        propose_place(draft, place, pick_grid(said.grids, contains, draft), contains, single)
+        # After a denial, a place named with the denied one: the other ("不是墨斗社区，是墨斗
+        # 社区对面的新华社区")
+        grids = where.grids if where is not None and where.grids \
+            and set(where.grids) < set(said.grids) else said.grids
+        propose_place(draft, place, pick_grid(grids, contains, draft), contains, single)
         return TextStep()
     # With a shared point, a place named elsewhere stays words for the patrol, and the
     # resident is told the point decides (a point outside the town is no area).
@@ -810,9 +814,15 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
         related(point, code) for code in said.grids))
     cut = add_text(draft, words, max_chars)
     if lead_where is None and where is None and (later := _outside_denials(words, read)):
-        # "有人烧秸秆，不是墨斗社区": a place denied further on is not proposed, and a
-        # proposal or a poster's grid it covers is dropped (asked again)
+        # "有人烧秸秆，不是墨斗社区": a place denied further on is not proposed when another
+        # is named, and it drops a proposal or a poster's grid it covers (asked again)
+        # unless that is named outside the denial too ("白马社区有人烧垃圾，但不是白马小学")
         outside, denied_grids = later
+        named = read(outside) if meaningful_text(outside) else None
+        where = _other_than(named, [code for grids in denied_grids for code in grids], contains)
+        named_grids = named.grids if named is not None else ()
+        denied_grids = [grids for grids in denied_grids if not any(
+            contains(code, other) for code in grids for other in named_grids)]
         if pointless and exists:
             current = draft.get("grid_code")
             if current and not draft.get("grid_confirmed") and any(
@@ -820,7 +830,6 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
                 confirm_place(draft, False)
             for grids in denied_grids:
                 drop_denied(draft, grids, contains)
-        where = named if (named := read(outside)) is not None and named.grids else _NOWHERE
     take_guess(draft, said, contains, lead_where if lead_where is not None else where, kind,
                read)
     return TextStep(truncated=cut, point_decides=point if elsewhere else None,
@@ -929,23 +938,36 @@ def _denied_elsewhere(words: str, read: Callable[[str], Any], own: str | None,
         return None
     rest = without_thanks(split.rest)
     after = read(rest) if meaningful_text(rest) else None
-    pointed = _past_denials(rest, read)
+    pointed = _past_denials(rest, read, named.grids, contains)
     if after is None or (not split.run_on and place_only(rest, after) is not None) \
             or not describes(rest) or polite(rest):
         return rest, pointed
     return words, pointed
 
 
-def _past_denials(words: str, read: Callable[[str], Any]) -> Any:
-    """What `words` (the rest after a denial) point to, past any further denials ("也不是
-    新华社区，是白马社区" points to 白马社区): their analysis, or _NOWHERE."""
+def _past_denials(words: str, read: Callable[[str], Any], denied: Sequence[str],
+                  contains: Callable[[str, str], bool]) -> Any:
+    """What `words` (the rest after a denial of the grids `denied`) point to, past any
+    further denials ("也不是新华社区，是白马社区" points to 白马社区): their analysis, or
+    _NOWHERE. A denied grid named again is left out when another is named too ("是墨斗社区
+    对面的新华社区" after 不是墨斗社区 points to 新华社区)."""
     for _ in range(5):
         split = denied_first(words.removeprefix("也").removeprefix("又"))
         if split is None:
             break
         words = split.rest
-    named = read(words) if meaningful_text(words) else None
-    return named if named is not None and named.grids else _NOWHERE
+    return _other_than(read(words) if meaningful_text(words) else None, denied, contains)
+
+
+def _other_than(named: Any, denied: Sequence[str], contains: Callable[[str, str], bool]) -> Any:
+    """What `named` (an analysis, or None) points to: _NOWHERE without grids; without the
+    grids inside `denied` when it names others too."""
+    if named is None or not named.grids:
+        return _NOWHERE
+    others = tuple(g for g in named.grids if not any(contains(d, g) for d in denied))
+    if others and len(others) < len(named.grids):
+        return SimpleNamespace(grids=others, places=named.places)
+    return named
 
 
 # Words that may open a clause before its denial ("…，但不是墨斗社区", "…，也不在新华社区").

@@ -39,6 +39,7 @@ TEXTS = (
     "no fireworks tonight, all quiet", "烧" * 4_000, "應該是墨斗社區吧", "　", "不是墨斗社区😡",
     "好的，不是新华社区", "对，不是白马社区", "好的，不是白马社区在烧垃圾", "收到", "好的🙆‍♀️",
     "不是墨斗也不是新华是白马社区", "谢谢，好的", "是🔥", "不是在墨斗社区烧的，是在新华社区烧的",
+    "有人烧秸秆，不是墨斗社区", "路过新华社区看到有人放鞭炮", "在新华社区烧，不是白马社区",
 )
 COMMANDS = ("/report", "/report 菜市场后面有人烧垃圾", "/cancel", "/help", "/lang en", "/lang zh",
             "/start", "/start g_wx-by-bm", "/start g_nope")  # /my ends every step

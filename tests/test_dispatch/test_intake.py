@@ -791,3 +791,24 @@ def test_a_place_denied_further_on_is_never_proposed() -> None:
     poster = intake.new_draft(NOW)
     intake.preset_grid(poster, "wx-by-bm")
     assert asked(poster, "有人烧秸秆，不是白马社区") == ("location", None)
+    poster = intake.new_draft(NOW)
+    intake.preset_grid(poster, "wx-by-bm")  # a spot denied in the place named: it stays
+    assert asked(poster, "白马社区有人烧垃圾，但不是白马小学") == ("category", "wx-by-bm")
+    assert poster["grid_confirmed"]
+    # Said again and corrected: the other place.
+    assert asked(intake.new_draft(NOW), "墨斗社区有人放鞭炮，不在墨斗社区，在新华社区")[1] \
+        == "wx-by-xh"
+
+
+def test_a_denied_place_named_again_beside_another() -> None:
+    # "不是墨斗社区，是墨斗社区对面的新华社区": 新华社区 is meant, whether typed new or asked
+    # about 墨斗社区; the denied place alone named again stays ("是墨斗小学": in it).
+    for draft in (intake.new_draft(NOW), _asked_about_moudou()):
+        assert _step(draft, "不是墨斗社区，是墨斗社区对面的新华社区").save
+        assert (intake.next_question(draft), draft["grid_code"]) == ("place_confirm", "wx-by-xh")
+    draft = intake.new_draft(NOW)
+    _step(draft, "有人烧垃圾，不是墨斗社区，是墨斗社区旁边的新华社区那边")
+    assert draft["grid_code"] == "wx-by-xh"
+    draft = intake.new_draft(NOW)
+    _step(draft, "不是墨斗社区，是墨斗小学")
+    assert draft["grid_code"] == "wx-by-md" and draft["address_text"] == "墨斗小学"
