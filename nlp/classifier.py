@@ -23,6 +23,10 @@ _CONTENT = {"fire", "smoke", "bobj", "burn", "fw", "dust", "dobj", "mitig", "bct
 _NEG_GAP = 6  # characters allowed between a negator and the word it negates
 _PAIR_GAP = 12  # characters allowed between a burning verb/smoke and its object
 _PAIR_GAP_WORDS = 5  # the same in English, counted in words ("burning a huge pile of old tyres")
+# Farther apart than this, never a pair (five English words fit easily). It keeps pairing
+# linear: a long run of verbs and objects in one sentence ("烧 🔥 垃圾 " a thousand times)
+# would otherwise compare each object with every verb.
+_PAIR_SPAN = 80
 _LATIN = re.compile(r"[a-z]")
 # English negators, matched as whole words (the lexicon's trie has no word boundaries, and
 # "whenever" hides "never"): "no fireworks tonight", "nobody is burning anything". A negator
@@ -232,9 +236,12 @@ def classify(text: str) -> Verdict:
         if t.cue.kind in ("fire", "smoke") or (t.cue.kind == "burn" and t.cue.sub is None)
     ]
     paired: set[int] = set()
+    signal_starts = [t.start for t in signals]  # tokens come in order
     for obj in objects:
         best: tuple[float, Tok] | None = None
-        for sig in signals:
+        near = signals[bisect.bisect_left(signal_starts, obj.start - _PAIR_SPAN):
+                       bisect.bisect_right(signal_starts, obj.end + _PAIR_SPAN)]
+        for sig in near:
             if sig.negated or sig.sentence != obj.sentence:
                 continue
             gap = text[sig.end:obj.start] if sig.start < obj.start else text[obj.end:sig.start]

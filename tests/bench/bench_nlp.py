@@ -103,3 +103,31 @@ async def run(report: Any) -> None:
         + [("G900", "阳光社区", ["阳光小区", "解放路", "新华路", "东风村", "王家村"])]
     )
     report.add("nlp throughput, 51-grid gazetteer", _rate(texts, gaz), "msg/s", "one core")
+
+    # The bot reads at most 2,000 characters of a message (handlers.resident.reader): the
+    # slowest of such texts built to be hard (cues packed into one long sentence, spaces
+    # and emoji between them, denials, commas) bounds how long one message holds the loop.
+    worst = max(((_slowest(text, gaz), label) for label, text in _HARD.items()))
+    report.add("nlp worst case: slowest 2,000-character hard text", worst[0], "ms",
+               f"{worst[1]}; {len(_HARD)} texts, best of {ROUNDS}")
+
+
+_HARD = {
+    "verbs and objects apart by emoji": "烧 🔥 垃圾 " * 300,
+    "one sentence of cues": "放鞭炮烧秸秆工地扬尘烧纸" * 200,
+    "denials and commas": "烧，不是，" * 400,
+    "places and denials": "有人烧垃圾，不是墨斗社区，" * 200,
+    "English": "burning trash and fireworks dust " * 70,
+}
+
+
+def _slowest(text: str, gazetteer: Any) -> float:
+    from nlp import analyze
+
+    text = text[:2000]
+    best = float("inf")
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        analyze(text, gazetteer)
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return best
