@@ -813,23 +813,8 @@ def take_text(draft: dict[str, Any], text: str, analysis: Any, read: Callable[[s
     elsewhere = point is not None and bool(said.grids) and (draft.get("outside") or not any(
         related(point, code) for code in said.grids))
     cut = add_text(draft, words, max_chars)
-    if lead_where is None and where is None and (later := _outside_denials(words, read)):
-        # "有人烧秸秆，不是墨斗社区": a place denied further on is not proposed when another
-        # is named, and it drops a proposal or a poster's grid it covers (asked again)
-        # unless that is named outside the denial too ("白马社区有人烧垃圾，但不是白马小学")
-        outside, denied_grids = later
-        named = read(outside) if meaningful_text(outside) else None
-        where = _other_than(named, [code for grids in denied_grids for code in grids], contains)
-        named_grids = named.grids if named is not None else ()
-        denied_grids = [grids for grids in denied_grids if not any(
-            contains(code, other) for code in grids for other in named_grids)]
-        if pointless and exists:
-            current = draft.get("grid_code")
-            if current and not draft.get("grid_confirmed") and any(
-                    contains(code, current) for grids in denied_grids for code in grids):
-                confirm_place(draft, False)
-            for grids in denied_grids:
-                drop_denied(draft, grids, contains)
+    if lead_where is None and where is None:
+        where = _denied_further_on(draft, words, read, contains, exists=exists)
     take_guess(draft, said, contains, lead_where if lead_where is not None else where, kind,
                read)
     return TextStep(truncated=cut, point_decides=point if elsewhere else None,
@@ -975,37 +960,89 @@ _CONNECTIVES = ("但是", "可是", "不过", "其实", "应该", "肯定", "绝
                 "也", "又", "and ", "but ")
 
 
+def _denied_further_on(draft: dict[str, Any], words: str, read: Callable[[str], Any],
+                       contains: Callable[[str, str], bool], *, exists: bool) -> Any:
+    """take_guess's `where` for a description that denies places after its first clause
+    ("有人烧秸秆，不是墨斗社区"): what the rest names, without a denied grid when another is
+    named (None: no such denial). A place said and then denied ("我住墨斗社区，…，不是墨斗
+    社区") is not proposed either, nor kept as the report's: it answers no to a proposal it
+    covers and drops a poster's grid (asked again). A spot denied in a place named ("白马
+    社区有人烧垃圾，但不是白马小学") leaves that place."""
+    later = _outside_denials(words, read)
+    if later is None:
+        return None
+    outside, denials = later
+    named = read(outside) if meaningful_text(outside) else None
+    where = _other_than(named, [code for d in denials for code in d.grids], contains)
+    said = named if named is not None else _NOWHERE
+    firm = [d.grids for d in denials if set(d.places) & set(said.places) or not any(
+        contains(code, other) for code in d.grids for other in said.grids)]
+    if where.grids and all(any(contains(code, grid) for grids in firm for code in grids)
+                           for grid in where.grids):
+        where = _NOWHERE
+    if exists and draft.get("latitude") is None:
+        current = draft.get("grid_code")
+        if current and not draft.get("grid_confirmed") and any(
+                contains(code, current) for grids in firm for code in grids):
+            confirm_place(draft, False)
+        for grids in firm:
+            drop_denied(draft, grids, contains)
+    return where
+
+
 def _outside_denials(words: str, read: Callable[[str], Any]
-                     ) -> tuple[str, list[Sequence[str]]] | None:
-    """(`words` without the places they deny after their first clause, the grids of each
-    of those places), for what they propose: "有人烧秸秆，不是墨斗社区，也不是新华社区" leaves "有人
+                     ) -> tuple[str, list[Any]] | None:
+    """(`words` without the places they deny after their first clause, the analysis of
+    each denied clause), for what they propose: "有人烧秸秆，不是墨斗社区，也不是新华社区" leaves "有人
     烧秸秆"; "墨斗社区有人烧垃圾，但不是墨斗小学" still names 墨斗社区. None when they deny
     none there. A denial at the start is take_text's (`denied_first`); a spot denied ("不是
-    墨斗社区门口") is no place denied."""
+    墨斗社区门口") is no place denied. Linear in the length of `words`: each clause is
+    looked at once, and only its first _DENIAL_WINDOW characters."""
     if not any(d in words.lower() for d in _DENIALS):
         return None
     kept: list[str] = []
-    denied: list[Sequence[str]] = []
-    text, first = words, 1  # at the first clause of `words` a denial is not looked for
-    for _ in range(5):
-        found = None
-        for start in [*([0] if not first else []), *(m.end() for m in _CLAUSES.finditer(text))]:
-            clause = text[start:]
-            clause = clause[next((len(c) for c in _CONNECTIVES
-                                  if clause.lower().startswith(c)), 0):]
-            split = denied_first(clause)
-            named = read(split.clause) if split else None
-            if named is not None and named.grids and _names_only(split.clause, named):
-                found = start, split, named.grids
+    denied: list[Any] = []
+    starts = [m.end() for m in _CLAUSES.finditer(words)]
+    kept_from, at, index = 0, None, 0  # `at`: right after a denial ("…墨斗也不是新华")
+    while len(denied) < MAX_DENIALS:
+        if at is None:
+            while index < len(starts) and starts[index] < kept_from:
+                index += 1
+            if index == len(starts):
                 break
-        if found is None:
-            break
-        kept.append(text[:found[0]])
-        denied.append(found[2])
-        text, first = found[1].rest, 0
-    else:
-        return "，".join(kept), denied  # five denials on end: nothing after them counts
-    return ("，".join([*kept, text]), denied) if kept else None
+            start, index = starts[index], index + 1
+        else:
+            start, at = at, None
+        found = _denial_at(words, start, read)
+        if found is not None:
+            kept.append(words[kept_from:start])
+            kept_from = at = found[0]
+            denied.append(found[1])
+    if not kept:
+        return None
+    if len(denied) < MAX_DENIALS:  # after that many, nothing that follows counts
+        kept.append(words[kept_from:])
+    return "，".join(kept), denied
+
+
+MAX_DENIALS = 5
+_DENIAL_WINDOW = 40  # a denied place is short (PLACE_ONLY_CHARS at most)
+
+
+def _denial_at(words: str, start: int, read: Callable[[str], Any]
+               ) -> tuple[int, Any] | None:
+    """(where it ends, its analysis) when a clause denying a place and naming
+    nothing more begins at `start` of `words` (after a connective: "但不是墨斗社区")."""
+    window = words[start:start + _DENIAL_WINDOW]
+    skip = next((len(c) for c in _CONNECTIVES if window.lower().startswith(c)), 0)
+    split = denied_first(window[skip:])
+    named = read(split.clause) if split else None
+    if named is None or not named.grids or not _names_only(split.clause, named):
+        return None
+    end = window.find(split.clause, skip) + len(split.clause)
+    if end >= len(window) and start + len(window) < len(words):
+        return None  # the clause goes on past the window: no place alone
+    return start + end, named
 
 
 def place_only(words: str, analysis: Any) -> str | None:

@@ -57,9 +57,10 @@ _STOP = set(
     "村口 村头 地里 田里 现场 车把 开到 跑到 拉到 倒在 扔在 堆在 但是 但 可是 而且 并且 所以 因为 "
     "家里 群众反映 市民反映 居民反映 村民反映 网友反映 来电反映 反映称 转办 第二天 第一天 当天 白天 夜里 "
     "每晚 晚上的 村民 居民 业主 网友 "
-    # Going past, coming from, seeing or hearing of a place: 路过新华社区 is 新华社区.
-    "是从 路过 经过 途经 穿过 来自 靠近 挨着 紧挨 紧挨着 紧邻 临近 邻近 离 隔 着 朝 朝着 沿 沿着 顺着 "
-    "向着 对着 正对 正对着 通往 看到 看见 听说 听到 刚才 刚刚".split()
+    # Going past, coming from, seeing or hearing of a place: 路过新华社区 is 新华社区. Only
+    # words of two characters or more: 沿, 朝, 离 and 隔 begin names (沿山村, 朝天村, 离湖小区).
+    "是从 路过 经过 途经 穿过 来自 靠近 挨着 紧挨 紧挨着 紧邻 临近 邻近 隔着 朝着 沿着 顺着 "
+    "向着 对着 正对 正对着 通往 看到 看见 听说 听到 刚才 刚刚 是不是".split()
 )
 _GENERIC_SITE = set("建设 工程 在建 重点 施工 混凝土 沥青 水泥 这个 那个".split()
 )

@@ -795,9 +795,17 @@ def test_a_place_denied_further_on_is_never_proposed() -> None:
     intake.preset_grid(poster, "wx-by-bm")  # a spot denied in the place named: it stays
     assert asked(poster, "白马社区有人烧垃圾，但不是白马小学") == ("category", "wx-by-bm")
     assert poster["grid_confirmed"]
-    # Said again and corrected: the other place.
+    # Said, then denied: the other place, or none; and a poster's community said and denied
+    # is no place to go back to.
     assert asked(intake.new_draft(NOW), "墨斗社区有人放鞭炮，不在墨斗社区，在新华社区")[1] \
         == "wx-by-xh"
+    assert asked(intake.new_draft(NOW), "我住墨斗社区，有人在烧垃圾，不是墨斗社区") \
+        == ("location", None)
+    poster = intake.new_draft(NOW)
+    intake.preset_grid(poster, "wx-by-bm")
+    assert asked(poster, "我是白马社区的，有人放鞭炮，不在白马社区，在墨斗社区") \
+        == ("place_confirm", "wx-by-md")
+    assert "grid_before" not in poster
 
 
 def test_a_denied_place_named_again_beside_another() -> None:

@@ -63,7 +63,15 @@ def test_villages_communities_sites(text: str, place: str) -> None:
         ("紧挨着阳光小区的工地扬尘", "阳光小区"),
         ("听说东湖社区有人放鞭炮", "东湖社区"),
         ("沿着中山路一直有人烧", "中山路"),
-        ("离王家村不远有人烧秸秆", "王家村"),
+        ("有人烧垃圾，是不是墨斗社区？", "墨斗社区"),
+        # Names that begin with such a character stay whole.
+        ("沿山村有人烧秸秆", "沿山村"),
+        ("北沿村有人烧秸秆", "北沿村"),
+        ("朝天村三组有人烧秸秆", "朝天村三组"),
+        ("离湖小区有人放鞭炮", "离湖小区"),
+        ("隔坡村有人烧纸", "隔坡村"),
+        ("沿渡河镇有人烧秸秆", "沿渡河镇"),
+        ("朝王村有人烧秸秆", "朝王村"),
     ],
 )
 def test_a_verb_before_a_place_is_not_part_of_its_name(text: str, place: str) -> None:
