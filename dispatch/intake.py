@@ -243,9 +243,15 @@ def yes_or_no(text: str) -> bool | None:
     # The same answer said again ("对对对", "好的👌", "ok ok"), maybe with an emoji of
     # feeling ("好的🙏").
     for words, beside in ((_YES, _FRIENDLY), (_NO, _FRIENDLY | _REFUSING)):
-        real = [w for w in said if w in words or _repeats(w, words)]
-        if real and all(w in real or w in beside for w in said):
-            return words is _YES
+        answered = False
+        for w in said:  # stops at the first word that is neither (a long text: at once)
+            if w in words or _repeats(w, words):
+                answered = True
+            elif w not in beside:
+                break
+        else:
+            if answered:
+                return words is _YES
     return None
 
 
